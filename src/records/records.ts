@@ -1,0 +1,312 @@
+/**
+ * The seven records (DESIGN §2) plus the run record S00. Every record is an immutable envelope
+ * around a payload discriminated by `kind`. Quantities and prices in payloads are exact decimal
+ * strings at the instrument's increments; signed quantities carry "+" / "-".
+ *
+ * Intent, desired position, risk decision, order command, provider event, reconciliation and
+ * operator view are separate records linked by `correlationId` (the intent id that started the
+ * chain) and `causationSeq` (the record that caused this one); nothing is overwritten.
+ */
+import type { OrderType, Side, TimeInForce, TradingState } from '../domain/types.js';
+
+export const SCHEMA_VERSION = 1;
+
+export type RecordType =
+  | 'S00.run'
+  | 'S01.intent'
+  | 'S02.desired'
+  | 'S03.risk'
+  | 'S04.order'
+  | 'S05.provider'
+  | 'S06.reconciliation'
+  | 'S07.operator';
+
+export const RECORD_TYPES: readonly RecordType[] = [
+  'S00.run', 'S01.intent', 'S02.desired', 'S03.risk', 'S04.order', 'S05.provider', 'S06.reconciliation', 'S07.operator',
+];
+
+/** Where a decision's market input came from: the bar's line in the input and the values used. */
+export interface BarRef {
+  readonly line: number;
+  readonly ts: number;
+  readonly close: string;
+}
+
+// ---------------------------------------------------------------- S00 run
+export type RunPayload =
+  | {
+      readonly kind: 'run_started';
+      readonly runId: string;
+      readonly configHash: string;
+      readonly seed: number;
+      readonly data: { readonly name: string; readonly bytes: number };
+      readonly mode: 'replay' | 'live' | 'scenario';
+      readonly reckonVersion: string;
+    }
+  | {
+      readonly kind: 'run_completed';
+      readonly marketEvents: number;
+      readonly badRows: number;
+      /** SHA-256 of the whole market data input, so a journal names exactly what drove it. */
+      readonly dataSha256: string;
+      readonly lastLine: number;
+    };
+
+// ---------------------------------------------------------------- S01 intent
+export interface IntentPayload {
+  readonly kind: 'intent';
+  readonly intentId: string;
+  readonly strategyId: string;
+  /** target: the strategy's wanted position; delta: a change to its current target. */
+  readonly mode: 'target' | 'delta';
+  readonly quantity: string;
+  /** The signal values that caused the intent (indicator outputs, thresholds). */
+  readonly signal: Readonly<Record<string, number | string>>;
+  readonly bar: BarRef | null;
+}
+
+// ---------------------------------------------------------------- S02 desired position
+export interface DesiredPayload {
+  readonly kind: 'desired_position';
+  readonly desired: string;
+  readonly previous: string;
+  /** Every strategy's current target that was netted into `desired`. */
+  readonly contributions: readonly { readonly strategyId: string; readonly intentId: string; readonly target: string }[];
+}
+
+// ---------------------------------------------------------------- S03 risk gate
+export type RiskRuleId =
+  | 'MAX_POSITION'
+  | 'MAX_ORDER_QTY'
+  | 'MAX_ORDER_NOTIONAL'
+  | 'MAX_GROSS_EXPOSURE'
+  | 'ORDER_RATE'
+  | 'PRICE_COLLAR'
+  | 'TRADING_STATE'
+  | 'KILL_SWITCH'
+  | 'NO_MARKET_PRICE';
+
+export interface RiskCheck {
+  readonly rule: RiskRuleId;
+  readonly limit: string;
+  readonly observed: string;
+  readonly pass: boolean;
+}
+
+/** The order execution proposes; risk decides on exactly this. */
+export interface ProposedOrder {
+  readonly clientOrderId: string;
+  readonly action: 'submit' | 'replace';
+  readonly origClientOrderId: string | null;
+  readonly side: Side;
+  readonly type: OrderType;
+  readonly timeInForce: TimeInForce;
+  readonly quantity: string;
+  readonly limitPrice: string | null;
+  readonly referencePrice: string;
+}
+
+export interface RiskPayload {
+  readonly kind: 'risk_decision';
+  readonly decision: 'accepted' | 'rejected';
+  /** The failing rule when rejected; 'ALL' when accepted. */
+  readonly ruleId: RiskRuleId | 'ALL';
+  readonly reason: string;
+  readonly limit: string;
+  readonly observed: string;
+  readonly checks: readonly RiskCheck[];
+  readonly order: ProposedOrder;
+}
+
+// ---------------------------------------------------------------- S04 order command
+export type OrderCommandPayload =
+  | {
+      readonly kind: 'submit';
+      readonly clientOrderId: string;
+      readonly attempt: number;
+      readonly side: Side;
+      readonly type: OrderType;
+      readonly timeInForce: TimeInForce;
+      readonly quantity: string;
+      readonly limitPrice: string | null;
+    }
+  | {
+      readonly kind: 'replace';
+      readonly clientOrderId: string;
+      readonly origClientOrderId: string;
+      readonly attempt: number;
+      readonly side: Side;
+      /** New total order quantity (FIX OrderQty semantics: includes what is already filled). */
+      readonly quantity: string;
+      readonly limitPrice: string | null;
+    }
+  | {
+      readonly kind: 'cancel';
+      readonly clientOrderId: string;
+      readonly reason: string;
+    };
+
+// ---------------------------------------------------------------- S05 provider event
+export type ProviderEventKind =
+  | 'ack'
+  | 'reject'
+  | 'partial_fill'
+  | 'fill'
+  | 'cancelled'
+  | 'expired'
+  | 'replaced'
+  | 'cancel_reject'
+  | 'status'
+  | 'position_report';
+
+export type ProviderPayload =
+  | {
+      readonly kind: 'ack' | 'cancelled' | 'expired' | 'replaced' | 'status';
+      readonly clientOrderId: string;
+      readonly providerOrderId: string | null;
+      readonly cumQty: string;
+      readonly leavesQty: string;
+      readonly reason: string | null;
+      readonly origClientOrderId: string | null;
+      readonly raw: unknown;
+    }
+  | {
+      readonly kind: 'reject' | 'cancel_reject';
+      readonly clientOrderId: string;
+      readonly providerOrderId: string | null;
+      readonly reason: string;
+      readonly raw: unknown;
+    }
+  | {
+      readonly kind: 'partial_fill' | 'fill';
+      readonly clientOrderId: string;
+      readonly providerOrderId: string;
+      readonly execId: string;
+      readonly side: Side;
+      readonly lastQty: string;
+      readonly lastPrice: string;
+      readonly cumQty: string;
+      readonly leavesQty: string;
+      readonly fee: string;
+      readonly raw: unknown;
+    }
+  | {
+      readonly kind: 'position_report';
+      /** Provider-confirmed position: the ground truth reconciliation compares against. */
+      readonly position: string;
+      readonly asOf: number;
+      readonly raw: unknown;
+    };
+
+// ---------------------------------------------------------------- S06 reconciliation
+export type ReconClassification =
+  | 'IN_SYNC'
+  | 'WORKING'
+  | 'RESIDUAL_UNEXPLAINED'
+  | 'RESIDUAL_AGED'
+  | 'DRIFT';
+
+export type ReconTrigger = 'provider_event' | 'interval' | 'startup' | 'end_of_run' | 'operator';
+
+export type ReconciliationPayload =
+  | {
+      readonly kind: 'reconciliation';
+      readonly trigger: ReconTrigger;
+      readonly desired: string;
+      readonly expected: string;
+      readonly confirmed: string;
+      readonly working: string;
+      /** desired - confirmed */
+      readonly residual: string;
+      /** expected - confirmed */
+      readonly drift: string;
+      readonly classification: ReconClassification;
+      readonly residualSinceTs: number | null;
+    }
+  | {
+      /** Recovery rule: provider truth wins; expected := confirmed, both values kept. */
+      readonly kind: 'adjustment';
+      readonly expectedBefore: string;
+      readonly confirmed: string;
+      readonly adjustment: string;
+      readonly reason: string;
+    };
+
+// ---------------------------------------------------------------- S07 operator view
+export type Severity = 'info' | 'warning' | 'critical';
+
+export type OperatorPayload =
+  | {
+      readonly kind: 'flag';
+      readonly code: string;
+      readonly severity: Severity;
+      readonly message: string;
+      readonly details: Readonly<Record<string, string | number | null>>;
+    }
+  | {
+      readonly kind: 'incident_opened';
+      readonly incidentId: string;
+      readonly code: string;
+      readonly severity: Severity;
+      readonly message: string;
+      readonly details: Readonly<Record<string, string | number | null>>;
+    }
+  | {
+      readonly kind: 'incident_acknowledged' | 'incident_resolved';
+      readonly incidentId: string;
+      readonly actor: string;
+      readonly reason: string;
+    }
+  | {
+      readonly kind: 'trading_state_changed';
+      readonly from: TradingState;
+      readonly to: TradingState;
+      readonly actor: string;
+      readonly reason: string;
+      readonly incidentId: string | null;
+    }
+  | {
+      readonly kind: 'kill_switch';
+      readonly engaged: boolean;
+      readonly actor: string;
+      readonly reason: string;
+    };
+
+// ---------------------------------------------------------------- envelope
+export interface PayloadByType {
+  readonly 'S00.run': RunPayload;
+  readonly 'S01.intent': IntentPayload;
+  readonly 'S02.desired': DesiredPayload;
+  readonly 'S03.risk': RiskPayload;
+  readonly 'S04.order': OrderCommandPayload;
+  readonly 'S05.provider': ProviderPayload;
+  readonly 'S06.reconciliation': ReconciliationPayload;
+  readonly 'S07.operator': OperatorPayload;
+}
+
+/** A record before the journal has sequenced it. */
+export interface Draft<T extends RecordType = RecordType> {
+  readonly ts: number;
+  readonly type: T;
+  readonly account: string;
+  readonly instrument: string | null;
+  readonly correlationId: string | null;
+  readonly causationSeq: number | null;
+  readonly payload: PayloadByType[T];
+}
+
+/** A journaled record: gap-free `seq`, schema version, and the hash chain link. */
+export type JournalRecord<T extends RecordType = RecordType> = {
+  readonly [K in T]: Draft<K> & {
+    readonly seq: number;
+    readonly schema: number;
+    readonly hash: string;
+  };
+}[T];
+
+export type AnyDraft = { readonly [K in RecordType]: Draft<K> }[RecordType];
+
+/** Narrowing helper: `isType(r, 'S05.provider')` types `r.payload` as ProviderPayload. */
+export function isType<T extends RecordType>(r: JournalRecord, type: T): r is JournalRecord<T> {
+  return r.type === type;
+}
