@@ -307,6 +307,6 @@ export type JournalRecord<T extends RecordType = RecordType> = {
 export type AnyDraft = { readonly [K in RecordType]: Draft<K> }[RecordType];
 
 /** Narrowing helper: `isType(r, 'S05.provider')` types `r.payload` as ProviderPayload. */
-export function isType<T extends RecordType>(r: JournalRecord, type: T): r is JournalRecord<T> {
+export function isType<T extends RecordType>(r: JournalRecord, type: T): r is Extract<JournalRecord, { type: T }> {
   return r.type === type;
 }
