@@ -1,0 +1,93 @@
+/**
+ * `reckon demo` and `reckon run`: a replay through the whole pipeline into an output directory.
+ */
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, Option } from 'commander';
+import { ReckonError } from '../domain/errors.js';
+import { loadConfigFile, parseConfig, type RunConfig } from '../config/load.js';
+import { ensureSampleData } from '../marketdata/sample.js';
+import { runReplay, type ReplayResult } from '../engine/replay.js';
+import { renderSummary } from '../report/terminal.js';
+import { STRATEGY_KINDS } from '../strategy/registry.js';
+import { writeRunPages } from './pages.js';
+import { progressBar } from './progress.js';
+import type { Io } from './main.js';
+
+/** The bundled demo config (config/demo.json at the package root). */
+export const DEMO_CONFIG_PATH = fileURLToPath(new URL('../../config/demo.json', import.meta.url));
+
+/** Files `reckon demo`/`run` write in their output directory (removed by `demo` before it runs). */
+const RUN_FILES = ['journal.db', 'journal.db-wal', 'journal.db-shm', 'summary.json', 'equity.csv', 'prices.csv', 'rejected-rows.csv',
+  'trace.html', 'report.html', 'orders.csv', 'fills.csv', 'positions.csv'];
+
+interface RunFlags { data?: string; config?: string; strategy?: string; seed?: string; out: string; resume?: boolean; badRows: 'fail' | 'quarantine'; json?: boolean }
+
+export function registerRunCommands(program: Command, io: Io, _setExit: (code: number) => void): void {
+  program.command('demo')
+    .description('Replay the bundled sample data (4 fixture instruments, 201,600 bars) with the demo config.')
+    .option('--out <dir>', 'output directory', 'out/demo')
+    .option('--json', 'print summary.json to stdout instead of the table')
+    .action(async (flags: { out: string; json?: boolean }) => {
+      const outDir = resolve(flags.out);
+      for (const f of RUN_FILES) rmSync(join(outDir, f), { force: true });
+      const data = await ensureSampleData();
+      const result = await replay(io, { data, out: outDir, badRows: 'fail', json: flags.json }, loadConfigFile(DEMO_CONFIG_PATH));
+      await finishRun(io, result, flags.json ?? false);
+    });
+
+  program.command('run')
+    .description('Replay a market data CSV (ts,instrument,open,high,low,close,volume) through the pipeline.')
+    .requiredOption('--data <file>', 'market data CSV')
+    .option('--config <file>', 'run config (JSON); default: the demo config')
+    .addOption(new Option('--strategy <kind>', 'keep only strategies of this kind').choices([...STRATEGY_KINDS]))
+    .option('--seed <n>', 'seed for seeded decisions (overrides the config)')
+    .option('--out <dir>', 'output directory', 'out/run')
+    .option('--resume', 'continue a killed run on the journal in --out (re-verifies every record first)')
+    .addOption(new Option('--bad-rows <policy>', 'on a bad market data row').choices(['fail', 'quarantine']).default('fail'))
+    .option('--json', 'print summary.json to stdout instead of the table')
+    .action(async (flags: RunFlags) => {
+      const seed = flags.seed === undefined ? undefined : parseSeed(flags.seed);
+      let cfg = flags.config ? loadConfigFile(flags.config, seed) : loadConfigFile(DEMO_CONFIG_PATH, seed);
+      if (flags.strategy) cfg = onlyStrategyKind(cfg, flags.strategy, flags.config ?? DEMO_CONFIG_PATH);
+      const result = await replay(io, { ...flags, data: flags.data!, out: resolve(flags.out) }, cfg);
+      await finishRun(io, result, flags.json ?? false);
+    });
+}
+
+async function replay(io: Io, flags: { data: string; out: string; resume?: boolean; badRows: 'fail' | 'quarantine'; json?: boolean }, cfg: RunConfig): Promise<ReplayResult> {
+  const bar = progressBar(io.isTTY && !flags.json);
+  try {
+    return await runReplay({
+      dataPath: flags.data, config: cfg, outDir: flags.out, resume: flags.resume, badRows: flags.badRows,
+      onProgress: (p) => bar.update(p),
+    });
+  } finally {
+    bar.stop();
+  }
+}
+
+async function finishRun(io: Io, result: ReplayResult, json: boolean): Promise<void> {
+  const pages = await writeRunPages(result.outDir);
+  if (json) {
+    io.out(JSON.stringify(result.summary, null, 2) + '\n');
+    return;
+  }
+  const files = ['journal.db', 'summary.json', 'equity.csv', 'prices.csv', ...pages];
+  if (result.summary.counts.badRows > 0) files.push('rejected-rows.csv');
+  if (result.resumedRecords > 0) io.out(`resumed: ${result.resumedRecords} journaled records re-verified before continuing\n`);
+  io.out(renderSummary(result.summary, { outDir: result.outDir, files }));
+}
+
+function parseSeed(text: string): number {
+  if (!/^\d{1,10}$/.test(text) || Number(text) > 2 ** 31 - 1) throw new ReckonError('USAGE', `--seed: "${text}" is not an integer in 0..2147483647`);
+  return Number(text);
+}
+
+function onlyStrategyKind(cfg: RunConfig, kind: string, source: string): RunConfig {
+  const strategies = cfg.raw.strategies.filter((s) => s.kind === kind);
+  if (strategies.length === 0) throw new ReckonError('USAGE', `--strategy ${kind}: ${source} has no strategy of that kind`);
+  return parseConfig({ ...cfg.raw, strategies }, source, cfg.seed);
+}
+

@@ -1,0 +1,84 @@
+/**
+ * The run configuration: a JSON file validated with zod. Unknown keys are errors, and every
+ * problem is reported at once with its path (`strategies[1].instrument: unknown instrument "X"`).
+ */
+import { z } from 'zod';
+
+const decimal = z.string().regex(/^\d+(\.\d+)?$/, 'must be a non-negative decimal string like "100" or "0.01"');
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'must be 1-64 characters of letters, digits, . _ : -');
+const tradingState = z.enum(['active', 'reducing', 'halted']);
+
+const instrumentSchema = z.strictObject({
+  id,
+  priceIncrement: decimal,
+  sizeIncrement: decimal,
+  /** B02: largest absolute position. */
+  maxPosition: decimal,
+  /** B02: largest single order. */
+  maxOrderQty: decimal,
+  /** The simulated venue rejects orders above this. */
+  venueMaxOrderQty: decimal.optional(),
+  tradingState: tradingState.default('active'),
+});
+
+const maCrossover = z.strictObject({
+  id, kind: z.literal('ma-crossover'), account: id, instrument: id, quantity: decimal,
+  params: z.strictObject({ fast: z.int().min(1).max(10_000), slow: z.int().min(2).max(10_000) }).refine((p) => p.fast < p.slow, 'fast must be below slow'),
+});
+const meanReversion = z.strictObject({
+  id, kind: z.literal('mean-reversion'), account: id, instrument: id, quantity: decimal,
+  params: z.strictObject({
+    period: z.int().min(2).max(10_000),
+    oversold: z.number().min(0).max(100),
+    overbought: z.number().min(0).max(100),
+    exit: z.number().min(0).max(100),
+  }).refine((p) => p.oversold < p.exit && p.exit < p.overbought, 'need oversold < exit < overbought'),
+});
+
+export const configSchema = z.strictObject({
+  seed: z.int().min(0).max(2 ** 31 - 1).default(1),
+  accounts: z.array(z.strictObject({ id, startingCash: decimal })).min(1),
+  instruments: z.array(instrumentSchema).min(1),
+  strategies: z.array(z.discriminatedUnion('kind', [maCrossover, meanReversion])).min(1),
+  risk: z.strictObject({
+    /** Largest notional of one order, in account currency. */
+    maxOrderNotional: decimal,
+    /** Largest sum of |position| × last price over all instruments of an account. */
+    maxGrossExposure: decimal,
+    orderRate: z.strictObject({ maxOrders: z.int().min(1), windowMs: z.int().min(1) }),
+    /** Reject limit prices (and market orders' reference) further than this from the last price. */
+    priceCollarBps: z.int().min(1).max(10_000),
+    killSwitch: z.boolean().default(false),
+  }),
+  execution: z.strictObject({
+    orderType: z.enum(['market', 'limit']).default('market'),
+    timeInForce: z.enum(['DAY', 'GTC', 'IOC']).default('DAY'),
+    /** For limit orders: price = last close ± this many ticks (positive = more aggressive). */
+    limitOffsetTicks: z.int().min(-10_000).max(10_000).default(0),
+  }).prefault({}),
+  provider: z.strictObject({
+    kind: z.literal('sim').default('sim'),
+    latencyMs: z.int().min(0).default(250),
+    slippageBps: z.int().min(0).max(1000).default(1),
+    /** Largest share of one bar's volume an order can fill, e.g. "0.1". */
+    participation: decimal.default('0.1'),
+    feeBps: decimal.default('0.5'),
+    leverage: z.int().min(1).max(100).default(2),
+  }).prefault({}),
+  reconciliation: z.strictObject({
+    /** Reconcile every instrument against a provider snapshot this often (event time). */
+    intervalMs: z.int().min(1000).default(3_600_000),
+    /** A residual older than this is flagged even while orders work. */
+    residualMaxAgeMs: z.int().min(1000).default(4 * 3_600_000),
+    /** Trading state an instrument goes to when drift is found (recovery rule). */
+    onDrift: z.enum(['reducing', 'halted']).default('reducing'),
+  }).prefault({}),
+  journal: z.strictObject({
+    durability: z.enum(['off', 'normal', 'full']).default('normal'),
+    batchSize: z.int().min(1).max(100_000).default(1024),
+  }).prefault({}),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type RawConfig = z.output<typeof configSchema>;
+export type StrategyConfig = RawConfig['strategies'][number];

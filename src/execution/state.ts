@@ -1,0 +1,193 @@
+/**
+ * B03 execution state: every order we sent and what the provider said about it, the expected
+ * position implied by our own fill tracking, the last provider-confirmed position, and expected
+ * cash. Built only by folding records (evolveExecution), so replaying a journal rebuilds it.
+ */
+import { MONEY_SCALE, parseFixed } from '../domain/fixed-point.js';
+import { notional } from '../domain/instrument.js';
+import { positionKey, signOf, type Instrument, type OrderType, type Side, type TimeInForce } from '../domain/types.js';
+import type { JournalRecord } from '../records/records.js';
+import { OPEN, transition, type OrderEvent, type OrderStatus } from './order-lifecycle.js';
+
+export interface OrderState {
+  /** Current client order id (changes on a confirmed replace). */
+  clientOrderId: string;
+  readonly account: string;
+  readonly instrument: string;
+  readonly intentId: string;
+  readonly side: Side;
+  readonly type: OrderType;
+  readonly timeInForce: TimeInForce;
+  /** Total order quantity (integer at sizeScale). */
+  quantity: number;
+  limitPrice: number | null;
+  cumQty: number;
+  /** Sum of price * qty over fills, for the average price. */
+  fillValue: number;
+  status: OrderStatus;
+  providerOrderId: string | null;
+  /** Seq of the S04 record that created it, and of the latest S04 command on it. */
+  readonly submitSeq: number;
+  lastCommandSeq: number;
+  /** Replace in flight: the new id and total quantity. */
+  pending: { readonly clientOrderId: string; readonly quantity: number } | null;
+}
+
+export interface ExecutionPosition {
+  /** What our own fill tracking implies (plus explicit reconciliation adjustments). */
+  expected: number;
+  /** The last provider position report. */
+  confirmed: number;
+  /** Open orders of this pair in submission order. */
+  readonly open: OrderState[];
+}
+
+export interface ExecutionState {
+  /** Every client order id ever used (original and replacements) -> its order. */
+  readonly orders: Map<string, OrderState>;
+  readonly positions: Map<string, ExecutionPosition>;
+  /** Execution ids already applied: provider events are de-duplicated by them. */
+  readonly execIds: Set<string>;
+  /** Next attempt number per intent id (deterministic client order ids). */
+  readonly attempts: Map<string, number>;
+  /** Expected cash per account in money units (starting cash +- fills - fees). */
+  readonly cash: Map<string, number>;
+  fees: number;
+  fills: number;
+}
+
+export function initialExecutionState(startingCash: ReadonlyMap<string, number> = new Map()): ExecutionState {
+  return { orders: new Map(), positions: new Map(), execIds: new Set(), attempts: new Map(), cash: new Map(startingCash), fees: 0, fills: 0 };
+}
+
+export function positionOf(state: ExecutionState, account: string, instrument: string): ExecutionPosition {
+  const key = positionKey(account, instrument);
+  let p = state.positions.get(key);
+  if (!p) state.positions.set(key, (p = { expected: 0, confirmed: 0, open: [] }));
+  return p;
+}
+
+/** Signed open quantity of a pair: sum over open orders of side * (quantity - cumQty). */
+export function workingOf(p: ExecutionPosition | undefined): number {
+  if (!p) return 0;
+  let w = 0;
+  for (const o of p.open) w += signOf(o.side) * (o.quantity - o.cumQty);
+  return w;
+}
+
+/** The open status an order returns to after a pending cancel/replace resolves. */
+export function openStatusOf(o: OrderState): OrderStatus {
+  return o.cumQty > 0 ? 'partially_filled' : o.status === 'pending_new' ? 'pending_new' : 'new';
+}
+
+const PROVIDER_EVENTS: Readonly<Record<string, OrderEvent>> = {
+  ack: 'ack', reject: 'reject', partial_fill: 'partial_fill', fill: 'fill', cancelled: 'cancelled',
+  expired: 'expired', replaced: 'replaced', cancel_reject: 'cancel_reject',
+};
+
+/**
+ * Folds one record into the execution state (in place; returns it). S04 commands create or
+ * mark orders, S05 events move them through the transition table and update expected/confirmed,
+ * S06 adjustments apply the recovery rule (expected := confirmed).
+ */
+export function evolveExecution(state: ExecutionState, record: JournalRecord, instrument: Instrument | undefined): ExecutionState {
+  if (!instrument) return state;
+  switch (record.type) {
+    case 'S04.order': {
+      const p = record.payload;
+      if (p.kind === 'submit') {
+        const o: OrderState = {
+          clientOrderId: p.clientOrderId, account: record.account, instrument: instrument.id,
+          intentId: record.correlationId ?? p.clientOrderId, side: p.side, type: p.type, timeInForce: p.timeInForce,
+          quantity: parseFixed(p.quantity, instrument.sizeScale), limitPrice: p.limitPrice === null ? null : parseFixed(p.limitPrice, instrument.priceScale),
+          cumQty: 0, fillValue: 0, status: 'pending_new', providerOrderId: null,
+          submitSeq: record.seq, lastCommandSeq: record.seq, pending: null,
+        };
+        state.orders.set(p.clientOrderId, o);
+        positionOf(state, record.account, instrument.id).open.push(o);
+        bumpAttempt(state, record.correlationId, p.attempt);
+      } else if (p.kind === 'replace') {
+        const o = state.orders.get(p.origClientOrderId);
+        if (o) {
+          const r = transition(o.status, 'replace_request', openStatusOf(o));
+          o.status = r.status;
+          o.pending = { clientOrderId: p.clientOrderId, quantity: parseFixed(p.quantity, instrument.sizeScale) };
+          o.lastCommandSeq = record.seq;
+          state.orders.set(p.clientOrderId, o);
+        }
+        bumpAttempt(state, record.correlationId, p.attempt);
+      } else {
+        const o = state.orders.get(p.clientOrderId);
+        if (o) {
+          o.status = transition(o.status, 'cancel_request', openStatusOf(o)).status;
+          o.lastCommandSeq = record.seq;
+        }
+      }
+      return state;
+    }
+    case 'S05.provider': {
+      const p = record.payload;
+      const pos = positionOf(state, record.account, instrument.id);
+      if (p.kind === 'position_report') {
+        pos.confirmed = parseFixed(p.position, instrument.sizeScale);
+        return state;
+      }
+      const o = state.orders.get(p.clientOrderId);
+      if (p.kind === 'fill' || p.kind === 'partial_fill') {
+        if (state.execIds.has(p.execId)) return state; // duplicate: already applied
+        state.execIds.add(p.execId);
+        const qty = parseFixed(p.lastQty, instrument.sizeScale);
+        const price = parseFixed(p.lastPrice, instrument.priceScale);
+        const fee = parseFixed(p.fee, MONEY_SCALE);
+        const sign = signOf(p.side);
+        pos.expected += sign * qty;
+        const cash = state.cash.get(record.account) ?? 0;
+        state.cash.set(record.account, cash - sign * notional(instrument, price, qty) - fee);
+        state.fees += fee;
+        state.fills += 1;
+        if (o) {
+          o.cumQty += qty;
+          o.fillValue += price * qty;
+          if (p.providerOrderId) o.providerOrderId = p.providerOrderId;
+        }
+      }
+      if (!o) return state;
+      const event = PROVIDER_EVENTS[p.kind];
+      if (!event) return state;
+      const r = transition(o.status, event, openStatusOf(o));
+      if (p.kind === 'ack' && p.providerOrderId) o.providerOrderId = p.providerOrderId;
+      if (p.kind === 'replaced' && r.ok && o.pending) {
+        o.clientOrderId = o.pending.clientOrderId;
+        o.quantity = o.pending.quantity;
+        o.pending = null;
+        o.status = openStatusOf(o);
+      } else {
+        if (p.kind === 'cancel_reject') o.pending = null;
+        o.status = r.status;
+        // A fill completing the order while a replace/cancel is pending leaves nothing open.
+        if (o.cumQty >= o.quantity && OPEN.has(o.status) && (p.kind === 'fill' || p.kind === 'partial_fill')) o.status = 'filled';
+      }
+      if (!OPEN.has(o.status)) {
+        const i = pos.open.indexOf(o);
+        if (i >= 0) pos.open.splice(i, 1);
+      }
+      return state;
+    }
+    case 'S06.reconciliation': {
+      const p = record.payload;
+      if (p.kind === 'adjustment') {
+        const pos = positionOf(state, record.account, instrument.id);
+        pos.expected = parseFixed(p.confirmed, instrument.sizeScale);
+      }
+      return state;
+    }
+    default:
+      return state;
+  }
+}
+
+function bumpAttempt(state: ExecutionState, intentId: string | null, attempt: number): void {
+  if (intentId === null) return;
+  const next = (state.attempts.get(intentId) ?? 1);
+  if (attempt + 1 > next) state.attempts.set(intentId, attempt + 1);
+}

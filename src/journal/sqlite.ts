@@ -1,0 +1,191 @@
+/**
+ * The embedded journal (DESIGN §5): SQLite in WAL mode with grouped commits. The schema is
+ * documented in sqlite-schema.ts; sequencing and hashing are exactly MemoryJournal's, so the
+ * same drafts give the same head hash in either store.
+ */
+import type Database from 'better-sqlite3';
+import { ReckonError } from '../domain/errors.js';
+import type { AnyDraft, JournalRecord } from '../records/records.js';
+import { sealRecord } from './hash.js';
+import {
+  openJournalDatabase, readLastRow, readRecordedHead, rowToRecord, SELECT_ROWS, WRITE_HEAD,
+  type Durability, type JournalRow,
+} from './sqlite-schema.js';
+import type { JournalStore } from './store.js';
+
+export type { Durability } from './sqlite-schema.js';
+
+export interface SqliteJournalOptions {
+  /** SQLite `synchronous`: 'normal' (default; WAL-safe, may lose the last commits on power loss), 'full', 'off'. */
+  durability?: Durability;
+  /** Buffered appends that trigger an automatic flush (default 1024). */
+  batchSize?: number;
+  /** Open an existing journal for reading only; append() throws. */
+  readonly?: boolean;
+}
+
+/** Rows fetched per query by read(); keeps memory constant without holding the connection busy. */
+const READ_PAGE = 2048;
+
+interface Pending {
+  readonly record: JournalRecord;
+  readonly payloadJson: string;
+}
+
+/**
+ * SQLite-backed JournalStore. Appends are sealed immediately (seq, hash) and buffered; `flush()`
+ * commits the buffer in one transaction, and the buffer flushes itself at `batchSize`.
+ * Reopening a file resumes from its last committed row, so a killed run continues the chain.
+ *
+ * @example
+ * const journal = SqliteJournal.open('run.journal.db', { durability: 'normal' });
+ * journal.append(draft);      // sequenced and hashed, buffered
+ * journal.flush();            // one transaction per batch or tick
+ * journal.close();            // flushes, then closes
+ */
+export class SqliteJournal implements JournalStore {
+  private buffer: Pending[] = [];
+  private seq: number;
+  private head: string;
+  private readonly insertBatch: (rows: readonly Pending[]) => void;
+  private readonly pageStmt: Database.Statement;
+  private closed = false;
+
+  private constructor(
+    private readonly db: Database.Database,
+    readonly location: string,
+    private readonly batchSize: number,
+    private readonly readonlyMode: boolean,
+  ) {
+    const last = readLastRow(db);
+    this.seq = last.lastSeq;
+    this.head = last.headHash;
+    this.pageStmt = db.prepare(`${SELECT_ROWS} WHERE seq >= ? ORDER BY seq LIMIT ${READ_PAGE}`);
+    if (readonlyMode) {
+      this.insertBatch = () => { throw new ReckonError('USAGE', `${location}: journal is open read-only`); };
+      return;
+    }
+    const insert = db.prepare(
+      'INSERT INTO journal (seq, ts, type, account, instrument, correlation_id, causation_seq, schema, payload, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const writeHead = db.prepare(WRITE_HEAD);
+    this.insertBatch = db.transaction((rows: readonly Pending[]) => {
+      for (const { record: r, payloadJson } of rows) {
+        insert.run(r.seq, r.ts, r.type, r.account, r.instrument, r.correlationId, r.causationSeq, r.schema, payloadJson, r.hash);
+      }
+      const last = rows[rows.length - 1]!.record;
+      writeHead.run(`${last.seq} ${last.hash}`);
+    });
+  }
+
+  /**
+   * Opens or creates a journal file. A new file gets the schema; an existing one is checked
+   * (ReckonError 'BAD_INPUT' if it is not a Reckon journal) and resumed from its last row.
+   * A writable open refuses (ReckonError 'JOURNAL_INTEGRITY') a file whose last row does not
+   * match the head recorded with the last commit: run `journal verify` on it.
+   */
+  static open(path: string, opts: SqliteJournalOptions = {}): SqliteJournal {
+    const batchSize = opts.batchSize ?? 1024;
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new ReckonError('BAD_INPUT', `journal batchSize must be a positive integer, got ${batchSize}`);
+    }
+    const durability = opts.durability ?? 'normal';
+    if (durability !== 'off' && durability !== 'normal' && durability !== 'full') {
+      throw new ReckonError('BAD_INPUT', `journal durability must be off, normal or full, got '${String(durability)}'`);
+    }
+    const readonly = opts.readonly ?? false;
+    const db = openJournalDatabase(path, { readonly, durability });
+    if (!readonly) {
+      const last = readLastRow(db);
+      const recorded = readRecordedHead(db);
+      if (recorded && (recorded.seq !== last.lastSeq || recorded.hash !== last.headHash)) {
+        db.close();
+        throw new ReckonError('JOURNAL_INTEGRITY',
+          `${path}: last row (seq ${last.lastSeq}) does not match the recorded head (seq ${recorded.seq}); run 'reckon journal verify'`);
+      }
+    }
+    return new SqliteJournal(db, path, batchSize, readonly);
+  }
+
+  /** Seals the draft (next seq, chained hash) and buffers it; flushes when the buffer is full. */
+  append(draft: AnyDraft): JournalRecord {
+    if (this.readonlyMode || this.closed) {
+      throw new ReckonError('USAGE', `${this.location}: journal is ${this.closed ? 'closed' : 'open read-only'}`);
+    }
+    if (!Number.isInteger(draft.ts)) {
+      throw new ReckonError('BAD_INPUT', `${this.location}: record ts must be an integer, got ${draft.ts}`);
+    }
+    const sealed = sealRecord(draft, this.seq + 1, this.head);
+    this.seq = sealed.record.seq;
+    this.head = sealed.record.hash;
+    this.buffer.push(sealed);
+    if (this.buffer.length >= this.batchSize) this.flush();
+    return sealed.record;
+  }
+
+  /**
+   * Commits the buffer in one transaction. On failure nothing is committed and the buffer is
+   * kept; a seq already present in the file means a second writer forked the journal.
+   */
+  flush(): void {
+    if (this.buffer.length === 0) return;
+    try {
+      this.insertBatch(this.buffer);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+        throw new ReckonError('JOURNAL_INTEGRITY',
+          `${this.location}: seq ${this.buffer[0]!.record.seq}.. already committed by another writer (journal forked)`);
+      }
+      throw err;
+    }
+    this.buffer = [];
+  }
+
+  /** Last sequenced seq, buffered records included (read-only: last committed, re-read each call). */
+  lastSeq(): number {
+    if (this.readonlyMode && !this.closed) this.refresh();
+    return this.seq;
+  }
+
+  /** Hash of the last sequenced record, buffered records included. */
+  headHash(): string {
+    if (this.readonlyMode && !this.closed) this.refresh();
+    return this.head;
+  }
+
+  /** Records buffered and not yet committed. */
+  pending(): number {
+    return this.buffer.length;
+  }
+
+  /**
+   * Committed records in seq order from `fromSeq`, payload parsed. Reads page by page, so the
+   * caller may append (and auto-flush) while iterating; rows committed meanwhile are included.
+   */
+  *read(fromSeq = 1): IterableIterator<JournalRecord> {
+    let next = Math.max(1, Math.floor(fromSeq));
+    for (;;) {
+      const rows = this.pageStmt.all(next) as JournalRow[];
+      for (const row of rows) yield rowToRecord(row);
+      if (rows.length < READ_PAGE) return;
+      next = rows[rows.length - 1]!.seq + 1;
+    }
+  }
+
+  /** Flushes, then closes the connection (also when the flush fails). Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    try {
+      if (!this.readonlyMode) this.flush();
+    } finally {
+      this.closed = true;
+      this.db.close();
+    }
+  }
+
+  private refresh(): void {
+    const last = readLastRow(this.db);
+    this.seq = last.lastSeq;
+    this.head = last.headHash;
+  }
+}

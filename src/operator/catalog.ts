@@ -1,0 +1,209 @@
+/**
+ * The failure catalog (DESIGN §8): every S07 flag or incident carries one of these codes, and
+ * every code has a playbook an operator can follow. `reckon playbooks` and docs/playbooks.md are
+ * rendered from this list, and the trace and console show the steps beside each flag.
+ */
+import type { Severity } from '../records/records.js';
+
+export type FailureCode =
+  | 'RISK_REJECTED'
+  | 'PROVIDER_REJECTED'
+  | 'RESIDUAL_UNEXPLAINED'
+  | 'POSITION_DRIFT'
+  | 'UNKNOWN_ORDER_AT_PROVIDER'
+  | 'ORDER_MISSING_AT_PROVIDER'
+  | 'ORDER_STUCK_IN_FLIGHT'
+  | 'DUPLICATE_PROVIDER_EVENT'
+  | 'FILL_AFTER_CANCEL'
+  | 'ILLEGAL_ORDER_TRANSITION'
+  | 'PROVIDER_UNREACHABLE'
+  | 'STALE_MARKET_DATA'
+  | 'BAD_INPUT_QUARANTINED'
+  | 'JOURNAL_INTEGRITY';
+
+export interface Escalation {
+  /** Age of the open flag or incident after which it escalates. */
+  readonly afterMs: number;
+  readonly severity: Severity;
+  readonly action: string;
+}
+
+export interface FailureEntry {
+  readonly code: FailureCode;
+  readonly title: string;
+  readonly severity: Severity;
+  /** Whether detection opens an incident (open → acknowledged → resolved) or only raises a flag. */
+  readonly opensIncident: boolean;
+  readonly detection: string;
+  readonly automaticAction: string;
+  readonly operatorSteps: readonly string[];
+  readonly escalation: readonly Escalation[];
+}
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+export const FAILURE_CATALOG: readonly FailureEntry[] = [
+  {
+    code: 'RISK_REJECTED', title: 'Order rejected by the risk gate', severity: 'info', opensIncident: false,
+    detection: 'B02 rejects a proposed order: an S03 record with decision "rejected", the rule id, the limit and the observed value.',
+    automaticAction: 'Nothing is routed. The desired position stays as the portfolio set it, so the gap shows as a residual.',
+    operatorSteps: [
+      'Open the intent in the trace and read the S03 record: which rule, which limit, which observed value.',
+      'Decide whether the limit is right. If it is, the strategy asked for too much: leave it, or lower the strategy target.',
+      'If the limit is wrong, change it in the risk config and restart; never bypass the gate by hand.',
+    ],
+    escalation: [{ afterMs: 1 * HOUR, severity: 'warning', action: 'Repeated rejections on one rule within an hour: review the strategy or the limit.' }],
+  },
+  {
+    code: 'PROVIDER_REJECTED', title: 'Order rejected by the provider', severity: 'warning', opensIncident: false,
+    detection: 'An S05 "reject" event for a submitted order (a definitive refusal: terminal).',
+    automaticAction: 'The order is terminal (rejected); nothing is resubmitted automatically. The residual stays visible.',
+    operatorSteps: [
+      'Read the provider reason in the S05 record (raw message kept).',
+      'Compare with venue limits (maximum quantity, buying power, price increment).',
+      'Fix the cause (sizing, config) before the strategy re-targets; resubmission happens only on a new desired position.',
+    ],
+    escalation: [{ afterMs: 30 * MIN, severity: 'critical', action: 'Several provider rejections in 30 minutes: halt the instrument and contact the provider.' }],
+  },
+  {
+    code: 'RESIDUAL_UNEXPLAINED', title: 'Residual with no working order to explain it', severity: 'warning', opensIncident: false,
+    detection: 'Reconciliation: desired − confirmed ≠ 0 and no working order covers it (e.g. partial fill then expiry, rejected order), or the residual ages past reconciliation.residualMaxAgeMs.',
+    automaticAction: 'Flag "drift visible for review". Execution does not chase the residual on its own; the next desired position re-plans the whole gap.',
+    operatorSteps: [
+      'Open the intent chain: see the order, its fills and how it ended (expired, cancelled, rejected).',
+      'Decide: accept the smaller position, or let the strategy re-target (a new intent re-plans desired − confirmed − working).',
+      'If it recurs on one instrument, review participation, time in force and the order type in the execution config.',
+    ],
+    escalation: [{ afterMs: 4 * HOUR, severity: 'critical', action: 'Residual older than four hours: set the instrument to reducing and review the strategy.' }],
+  },
+  {
+    code: 'POSITION_DRIFT', title: 'Expected position differs from provider-confirmed position', severity: 'critical', opensIncident: true,
+    detection: 'Reconciliation: expected − confirmed ≠ 0 (a missed fill, an unknown fill, an external trade, a lost cancel).',
+    automaticAction: 'Provider truth wins: an adjustment record sets expected := confirmed with both values, an incident opens, the instrument goes to the configured trading state (default reducing-only) until acknowledged.',
+    operatorSteps: [
+      'Read the adjustment record: expected before, confirmed, size of the adjustment.',
+      'Find the cause in the provider events around it (missing or duplicated fill, external trade, lost cancel); confirm the provider position out of band if needed.',
+      'Acknowledge the incident with a note: this releases the instrument to active.',
+      'Resolve the incident once the cause is understood and recorded.',
+    ],
+    escalation: [
+      { afterMs: 15 * MIN, severity: 'critical', action: 'Unacknowledged for 15 minutes: page the on-call operator.' },
+      { afterMs: 1 * HOUR, severity: 'critical', action: 'Unacknowledged for an hour: engage the kill switch.' },
+    ],
+  },
+  {
+    code: 'UNKNOWN_ORDER_AT_PROVIDER', title: 'Provider reports an order we never sent', severity: 'critical', opensIncident: true,
+    detection: 'A provider event or open-order snapshot names a client order id with no S04 command in the journal.',
+    automaticAction: 'Its fills change the confirmed position (reconciliation will raise drift); the instrument goes reducing-only.',
+    operatorSteps: [
+      'Check whether another system or a person trades the same account.',
+      'Cancel the unknown order at the provider if it is still open.',
+      'Acknowledge with the finding; resolve once the account is exclusive again.',
+    ],
+    escalation: [{ afterMs: 15 * MIN, severity: 'critical', action: 'Unacknowledged for 15 minutes: halt the account.' }],
+  },
+  {
+    code: 'ORDER_MISSING_AT_PROVIDER', title: 'Working order not found at the provider', severity: 'critical', opensIncident: true,
+    detection: 'Reconciliation against the open-order snapshot: an order we believe working is "not found" (distinct from provider unreachable).',
+    automaticAction: 'The order stops counting as working only after the provider confirms it is unknown; the residual becomes visible.',
+    operatorSteps: [
+      'Query the order at the provider by client order id and by provider order id.',
+      'If it never arrived, let the strategy re-target; if it was filled, reconcile the fills.',
+      'Acknowledge and resolve with the finding.',
+    ],
+    escalation: [{ afterMs: 30 * MIN, severity: 'critical', action: 'Still missing after 30 minutes: halt the instrument.' }],
+  },
+  {
+    code: 'ORDER_STUCK_IN_FLIGHT', title: 'Order without a definitive outcome', severity: 'warning', opensIncident: true,
+    detection: 'An order sent (S04) has no ack or reject after the configured timeout (ambiguous outcome: timeout, send failure, disconnect).',
+    automaticAction: 'The order stays in flight (never treated as rejected); the provider is asked for its status before anything is resubmitted.',
+    operatorSteps: [
+      'Check provider connectivity.',
+      'Query the order status at the provider; the next reconciliation resolves it.',
+      'Never resubmit by hand under a new id while the first one may still be live.',
+    ],
+    escalation: [{ afterMs: 10 * MIN, severity: 'critical', action: 'In flight for 10 minutes: set the instrument to halted.' }],
+  },
+  {
+    code: 'DUPLICATE_PROVIDER_EVENT', title: 'Duplicate provider event ignored', severity: 'info', opensIncident: false,
+    detection: 'An execution report repeats an execution id already applied.',
+    automaticAction: 'De-duplicated by execution id: the position is not changed twice. The duplicate stays in the journal as an S05 record.',
+    operatorSteps: [
+      'No action needed for a single duplicate.',
+      'If duplicates are frequent, raise it with the provider (session resend behaviour).',
+    ],
+    escalation: [],
+  },
+  {
+    code: 'FILL_AFTER_CANCEL', title: 'Fill received after the order was cancelled', severity: 'warning', opensIncident: false,
+    detection: 'A fill arrives for an order already in a cancelled or expired state.',
+    automaticAction: 'Accepted as the real world: position and expected state include the fill; the order status does not regress.',
+    operatorSteps: [
+      'Review the resulting position: it may now exceed the desired position.',
+      'Let the strategy re-target, or reduce by hand through the console (through the risk gate).',
+    ],
+    escalation: [{ afterMs: 1 * HOUR, severity: 'critical', action: 'Position still beyond the desired target after an hour: review.' }],
+  },
+  {
+    code: 'ILLEGAL_ORDER_TRANSITION', title: 'Provider event not allowed by the order lifecycle', severity: 'warning', opensIncident: true,
+    detection: 'A provider event asks for a transition the order transition table does not allow (e.g. an ack after a fill).',
+    automaticAction: 'The status does not regress; the event is kept in the journal; fills in it still count toward the position.',
+    operatorSteps: [
+      'Read the event sequence of the order in the trace.',
+      'Query the order at the provider to learn its real status.',
+      'Acknowledge with the finding; report the provider behaviour if it repeats.',
+    ],
+    escalation: [{ afterMs: 1 * HOUR, severity: 'critical', action: 'Unacknowledged for an hour: halt the instrument.' }],
+  },
+  {
+    code: 'PROVIDER_UNREACHABLE', title: 'Provider unreachable', severity: 'critical', opensIncident: true,
+    detection: 'Send failure, disconnect or a status query that times out (distinct from "not found").',
+    automaticAction: 'All instruments of the account go to halted; orders sent stay in flight until reconciliation after reconnect.',
+    operatorSteps: [
+      'Check network and provider status.',
+      'After reconnect, the engine reconciles by mass order status and positions before trading resumes.',
+      'Acknowledge after the startup reconciliation is clean.',
+    ],
+    escalation: [{ afterMs: 5 * MIN, severity: 'critical', action: 'Unreachable for five minutes: call the provider desk.' }],
+  },
+  {
+    code: 'STALE_MARKET_DATA', title: 'Market data stale', severity: 'warning', opensIncident: true,
+    detection: 'No bar or tick for an instrument within the configured staleness limit.',
+    automaticAction: 'The instrument goes to reducing-only: the price collar has no fresh reference.',
+    operatorSteps: [
+      'Check the market data feed.',
+      'Acknowledge once data flows again; the instrument returns to active.',
+    ],
+    escalation: [{ afterMs: 15 * MIN, severity: 'critical', action: 'Stale for 15 minutes: halt the instrument.' }],
+  },
+  {
+    code: 'BAD_INPUT_QUARANTINED', title: 'Bad market data row quarantined', severity: 'warning', opensIncident: false,
+    detection: 'A market data row fails validation while running with --bad-rows quarantine.',
+    automaticAction: 'The row is written with its reason to rejected-rows.csv, counted in the summary and flagged here; it never reaches a strategy.',
+    operatorSteps: [
+      'Open rejected-rows.csv: file line, reason and raw row.',
+      'Fix the source data and re-run if the row mattered.',
+    ],
+    escalation: [],
+  },
+  {
+    code: 'JOURNAL_INTEGRITY', title: 'Journal hash chain broken', severity: 'critical', opensIncident: true,
+    detection: '`reckon journal verify` or a resume finds a record whose hash, sequence or content does not match the chain.',
+    automaticAction: 'Resume refuses to continue on the journal; nothing is appended to a broken chain.',
+    operatorSteps: [
+      'Run `reckon journal verify` to find the first bad seq.',
+      'Restore the journal from a copy, or start a new run; never edit a journal by hand.',
+    ],
+    escalation: [],
+  },
+];
+
+const BY_CODE = new Map(FAILURE_CATALOG.map((e) => [e.code, e]));
+
+/** The catalog entry for a code; throws on an unknown code, since every flag must have one. */
+export function playbookFor(code: FailureCode): FailureEntry {
+  const e = BY_CODE.get(code);
+  if (!e) throw new Error(`no playbook for ${code}`);
+  return e;
+}

@@ -1,0 +1,61 @@
+/**
+ * summary.json: the run's counts, the three positions per pair with their gaps, performance
+ * figures, the journal head and throughput. Quantities and money are exact decimal strings.
+ */
+import { formatSigned } from '../domain/fixed-point.js';
+import { fmtMoney } from '../domain/instrument.js';
+import type { Engine } from '../engine/engine.js';
+import type { RunConfig } from '../config/load.js';
+import { desiredOf } from '../portfolio/portfolio.js';
+import { workingOf } from '../execution/state.js';
+import { positionKey } from '../domain/types.js';
+import { equityStatistics } from './statistics.js';
+
+export interface Summary {
+  readonly counts: Engine['counts'];
+  readonly positions: readonly {
+    readonly account: string; readonly instrument: string; readonly desired: string; readonly expected: string;
+    readonly confirmed: string; readonly working: string; readonly residual: string; readonly drift: string;
+  }[];
+  readonly performance: {
+    readonly startingEquity: string; readonly endingEquity: string; readonly returnPct: number;
+    readonly maxDrawdownPct: number; readonly sharpe: number; readonly trades: number; readonly fees: string;
+  };
+  readonly journal: { readonly path: string | null; readonly lastSeq: number; readonly headHash: string };
+  readonly throughput: { readonly wallMs: number; readonly eventsPerSecond: number };
+}
+
+/** Builds the summary from the engine's folded state (every configured pair, flat ones included). */
+export function buildSummary(engine: Engine, cfg: RunConfig, journal: { path: string | null; lastSeq: number; headHash: string }, wallMs: number): Summary {
+  const positions: Summary['positions'][number][] = [];
+  for (const account of cfg.accounts) {
+    for (const inst of cfg.instruments) {
+      const key = positionKey(account.id, inst.id);
+      const pos = engine.execution.positions.get(key);
+      const desired = desiredOf(engine.portfolio, account.id, inst.id);
+      if (!pos && desired === 0 && !cfg.strategies.some((s) => s.account === account.id && s.instrument === inst.id)) continue;
+      const expected = pos?.expected ?? 0;
+      const confirmed = pos?.confirmed ?? 0;
+      const f = (v: number) => formatSigned(v, inst.sizeScale);
+      positions.push({
+        account: account.id, instrument: inst.id, desired: f(desired), expected: f(expected), confirmed: f(confirmed),
+        working: f(workingOf(pos)), residual: f(desired - confirmed), drift: f(expected - confirmed),
+      });
+    }
+  }
+  const startingEquity = cfg.accounts.reduce((s, a) => s + a.startingCash, 0);
+  const points = engine.equity?.points ?? [];
+  const endingEquity = points.length > 0 ? points[points.length - 1]!.equity : engine.equityNow().equity;
+  const stats = equityStatistics(points, startingEquity);
+  return {
+    counts: { ...engine.counts },
+    positions,
+    performance: {
+      startingEquity: fmtMoney(startingEquity), endingEquity: fmtMoney(endingEquity),
+      returnPct: stats.totalReturnPct, maxDrawdownPct: stats.maxDrawdownPct, sharpe: stats.sharpe,
+      trades: engine.execution.fills, fees: fmtMoney(engine.execution.fees),
+    },
+    journal,
+    throughput: { wallMs: Math.round(wallMs), eventsPerSecond: wallMs > 0 ? Math.round((engine.counts.marketEvents * 1000) / wallMs) : 0 },
+  };
+}

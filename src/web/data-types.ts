@@ -1,0 +1,248 @@
+/**
+ * The data embedded in the static trace and report pages. Node builds it (src/web), the React UI
+ * (web/) reads it; both import these types, so the format has one definition. Everything is
+ * compact and columnar: strings are interned in `strings`, quantities stay exact decimal strings.
+ */
+import type { FailureEntry } from '../operator/catalog.js';
+
+export const DATA_FORMAT_VERSION = 1;
+
+/** Intent statuses, in display order. */
+export const INTENT_STATUSES = [
+  'filled', 'partial', 'residual', 'rejected_risk', 'rejected_provider', 'drift', 'working', 'no_order',
+] as const;
+export type IntentStatus = (typeof INTENT_STATUSES)[number];
+
+export const STATUS_LABELS: Readonly<Record<IntentStatus, string>> = {
+  filled: 'filled', partial: 'partial', residual: 'residual', rejected_risk: 'rejected by risk',
+  rejected_provider: 'rejected by provider', drift: 'drift', working: 'working', no_order: 'no order',
+};
+
+/** The four positions, plus the two gaps derived from them (exact decimal strings). */
+export const STATE_FIELDS = ['desired', 'expected', 'confirmed', 'working', 'residual', 'drift'] as const;
+export type StateField = (typeof STATE_FIELDS)[number];
+
+export interface RunInfo {
+  readonly runId: string | null;
+  readonly mode: string | null;
+  readonly dataName: string | null;
+  readonly reckonVersion: string | null;
+  readonly seed: number | null;
+  readonly configHash: string | null;
+  readonly completed: boolean;
+}
+
+/** Every journal record, one array per envelope field (index i = i-th record in seq order). */
+export interface RecordColumns {
+  readonly seq: number[];
+  /** Event time, delta-encoded: ts[i] = sum of tsDelta[0..i]. */
+  readonly tsDelta: number[];
+  /** Index into RECORD_TYPES. */
+  readonly type: number[];
+  /** String index of payload.kind. */
+  readonly kind: number[];
+  readonly account: number[];
+  /** String index, -1 when the record has no instrument. */
+  readonly instrument: number[];
+  /** String index of correlationId, -1 when null. */
+  readonly corr: number[];
+  /** causationSeq, -1 when null. */
+  readonly cause: number[];
+  /** First 16 hex digits of the record hash (the full head hash is in `head`). */
+  readonly hash: string[];
+  /** Payload exactly as journaled, as JSON text (parsed lazily by the UI). */
+  readonly payload: string[];
+}
+
+export interface IntentColumns {
+  /** String index of the intent id (= correlationId). */
+  readonly id: number[];
+  readonly instrument: number[];
+  readonly account: number[];
+  /** String index of the strategy id; -1 when the chain has no S01 record. */
+  readonly strategy: number[];
+  /** Index into INTENT_STATUSES. */
+  readonly status: number[];
+  /** "target +2" / "delta -1": the intent's ask, for the list. */
+  readonly ask: string[];
+  /** Chain record indices: chain of intent i is chain[chainOff[i] .. chainOff[i+1]). */
+  readonly chainOff: number[];
+  readonly chain: number[];
+  /** Failure codes (string indices) in the chain: codes[codeOff[i] .. codeOff[i+1]). */
+  readonly codeOff: number[];
+  readonly codes: number[];
+  /** Client and provider order ids of the chain, space separated, for search. */
+  readonly orderIds: string[];
+}
+
+/** Change log of the per-(account, instrument) state; the UI folds it with checkpoints. */
+export interface StateLog {
+  readonly keyAccount: number[];
+  readonly keyInstrument: number[];
+  /** One entry per changed field: at seq, key's field (index into STATE_FIELDS) became value. */
+  readonly seq: number[];
+  readonly key: number[];
+  readonly field: number[];
+  /** Index into `values`. */
+  readonly value: number[];
+  readonly values: string[];
+}
+
+export interface TraceData {
+  readonly format: typeof DATA_FORMAT_VERSION;
+  readonly title: string;
+  readonly source: string;
+  readonly run: RunInfo | null;
+  readonly head: { readonly lastSeq: number; readonly headHash: string; readonly firstTs: number; readonly lastTs: number; readonly count: number };
+  readonly strings: string[];
+  readonly records: RecordColumns;
+  readonly intents: IntentColumns;
+  readonly state: StateLog;
+  readonly catalog: readonly FailureEntry[];
+}
+
+// ---------------------------------------------------------------- report
+
+export interface EquityStatistics {
+  readonly totalReturnPct: number;
+  /** Compound annual growth; null when the run spans less than a day. */
+  readonly cagrPct: number | null;
+  readonly sharpe: number;
+  /** Null when there is no negative daily return (undefined ratio). */
+  readonly sortino: number | null;
+  /** Largest peak-to-trough loss as a positive percentage of the peak. */
+  readonly maxDrawdownPct: number;
+  /** Longest time under a previous peak (until recovery or the end of the run). */
+  readonly maxDrawdownDurationMs: number;
+}
+
+export interface InstrumentTradeRow {
+  readonly instrument: string;
+  readonly fills: number;
+  readonly buyQty: string;
+  readonly sellQty: string;
+  readonly notional: string;
+  readonly fees: string;
+  readonly realizedPnl: string;
+  readonly roundTrips: number;
+  readonly winRate: number | null;
+  readonly slippageVsArrival: string;
+}
+
+export interface TradeStatistics {
+  /** Number of fills (S05 fill / partial_fill, de-duplicated by execId). */
+  readonly trades: number;
+  readonly roundTrips: number;
+  /** Share of winning round trips (0..1); null with no closed round trip. */
+  readonly winRate: number | null;
+  /** Gross profit / gross loss of round trips; null when there is no losing one. */
+  readonly profitFactor: number | null;
+  /** Traded notional / average equity; null when the average equity is unknown. */
+  readonly turnover: number | null;
+  readonly notional: string;
+  readonly fees: string;
+  /** Sum of side-signed (fill price − arrival price) × qty: positive is a cost. */
+  readonly slippageVsArrival: string;
+  readonly realizedPnl: string;
+  readonly perInstrument: readonly InstrumentTradeRow[];
+}
+
+/** summary.json as the engine writes it (only what the report reads is typed strictly). */
+export interface RunSummary {
+  readonly counts?: Readonly<Record<string, number>>;
+  readonly positions?: readonly {
+    readonly account: string; readonly instrument: string; readonly desired: string; readonly expected: string;
+    readonly confirmed: string; readonly working: string; readonly residual: string; readonly drift: string;
+  }[];
+  readonly performance?: {
+    readonly startingEquity: string; readonly endingEquity: string; readonly returnPct: number;
+    readonly maxDrawdownPct: number; readonly sharpe: number; readonly trades: number; readonly fees: string;
+  };
+  readonly journal?: { readonly path: string; readonly lastSeq: number; readonly headHash: string };
+  readonly throughput?: { readonly wallMs: number; readonly eventsPerSecond: number };
+}
+
+export interface PositionRow {
+  readonly account: string;
+  readonly instrument: string;
+  readonly desired: string;
+  readonly expected: string;
+  readonly confirmed: string;
+  readonly working: string;
+  readonly residual: string;
+  readonly drift: string;
+}
+
+export interface IncidentCodeRow {
+  readonly code: string;
+  readonly title: string;
+  readonly severity: string;
+  readonly flags: number;
+  readonly incidents: number;
+  /** Up to 20 intent ids carrying the code, for links into the trace. */
+  readonly intents: readonly string[];
+}
+
+export interface FlagRow {
+  readonly seq: number;
+  readonly ts: number;
+  readonly code: string;
+  readonly severity: string;
+  readonly instrument: string | null;
+  readonly intent: string | null;
+  readonly message: string;
+}
+
+export interface PriceSeries {
+  readonly instrument: string;
+  readonly ts: number[];
+  readonly open: string[];
+  readonly high: string[];
+  readonly low: string[];
+  readonly close: string[];
+}
+
+export interface FillPoint {
+  readonly ts: number;
+  readonly side: 'buy' | 'sell';
+  readonly qty: string;
+  readonly price: string;
+  readonly intent: string | null;
+}
+
+/** One headline figure; `source` tells whether it came from summary.json or was computed here. */
+export interface Figure {
+  readonly key: string;
+  readonly label: string;
+  /** The raw value as in summary.json or as computed (number or exact decimal string). */
+  readonly value: number | string | null;
+  readonly unit: 'pct' | 'ratio' | 'money' | 'count' | 'duration' | 'share';
+  readonly source: 'summary.json' | 'computed';
+}
+
+export interface ReportData {
+  readonly format: typeof DATA_FORMAT_VERSION;
+  readonly title: string;
+  readonly source: string;
+  readonly run: RunInfo | null;
+  readonly period: { readonly firstTs: number; readonly lastTs: number } | null;
+  readonly figures: readonly Figure[];
+  readonly equity: { readonly ts: number[]; readonly equity: string[]; readonly drawdownPct: number[]; readonly kind: 'equity.csv' | 'reconstructed' } | null;
+  readonly prices: readonly PriceSeries[];
+  readonly fills: Readonly<Record<string, readonly FillPoint[]>>;
+  readonly trade: TradeStatistics;
+  readonly positions: readonly PositionRow[];
+  readonly recon: {
+    readonly checks: number;
+    readonly adjustments: number;
+    readonly byClassification: Readonly<Record<string, number>>;
+    readonly openResiduals: number;
+    readonly drifts: number;
+  };
+  readonly incidents: readonly IncidentCodeRow[];
+  readonly flags: readonly FlagRow[];
+  readonly flagsTotal: number;
+  readonly counts: Readonly<Record<string, number>> | null;
+  readonly journal: { readonly lastSeq: number; readonly headHash: string } | null;
+  readonly links: { readonly trace: string | null; readonly csv: readonly string[] };
+}

@@ -1,0 +1,53 @@
+/** Positions per instrument at any seq of the journal: slider, seq input, steps between changes. */
+import { useMemo } from 'react';
+import { PositionsTable } from '../components/PositionsTable';
+import { StageBadge } from '../components/Badges';
+import { isoTs } from '../lib/format';
+import type { TraceModel } from './model';
+import type { StateIndex } from './state-index';
+
+export function StateView({ model, index, seq, onSeq, onIntent }: { model: TraceModel; index: StateIndex; seq: number; onSeq: (s: number) => void; onIntent: (id: string) => void }) {
+  const seqs = model.data.records.seq;
+  const minSeq = seqs.length ? seqs[0] : 0;
+  const maxSeq = seqs.length ? seqs[seqs.length - 1] : 0;
+  const changes = useMemo(() => index.changeSeqs(), [index]);
+  const { rows, changed } = useMemo(() => index.at(seq), [index, seq]);
+  const ri = model.indexOfSeq(seq);
+  const rec = ri >= 0 ? model.record(ri) : null;
+
+  const step = (dir: 1 | -1) => {
+    let lo = 0, hi = changes.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (changes[mid] <= seq) lo = mid + 1; else hi = mid; }
+    const next = dir > 0 ? changes[lo] : changes[(changes[lo - 1] === seq ? lo - 2 : lo - 1)];
+    if (next !== undefined) onSeq(next);
+  };
+
+  return (
+    <div className="state-view panel" data-testid="state-view">
+      <div className="state-controls">
+        <label className="muted" htmlFor="seq-slider">seq</label>
+        <input id="seq-slider" type="range" min={minSeq} max={maxSeq} step={1} value={seq} data-testid="seq-slider"
+          onChange={(e) => onSeq(Number(e.target.value))} aria-label="Journal seq" />
+        <input className="input mono seq-input" type="number" min={minSeq} max={maxSeq} value={seq} data-testid="seq-input"
+          onChange={(e) => { const v = Number(e.target.value); if (Number.isFinite(v)) onSeq(Math.min(maxSeq, Math.max(minSeq, Math.trunc(v)))); }} aria-label="Seq" />
+        <span className="muted">/ {maxSeq.toLocaleString('en-US')}</span>
+        <button className="btn" onClick={() => step(-1)} title="Previous position change">◀ change</button>
+        <button className="btn" onClick={() => step(1)} title="Next position change">change ▶</button>
+      </div>
+      {rec && (
+        <div className="state-at" data-testid="state-record">
+          <StageBadge type={rec.type} /> <b>{rec.kind}</b>
+          <span className="muted mono">seq {rec.seq} · {isoTs(rec.ts)} · {rec.instrument ?? 'no instrument'}</span>
+          {rec.correlationId && <button className="linkbtn mono" onClick={() => onIntent(rec.correlationId!)}>{rec.correlationId}</button>}
+        </div>
+      )}
+      <div className="state-table">
+        <PositionsTable rows={rows} changed={changed} testId="state-table" />
+      </div>
+      <p className="muted hint">
+        desired: last S02 · expected: own fills (de-duplicated by execId), set to confirmed by an S06 adjustment · confirmed: last S05 position report ·
+        working: open order leaves · residual = desired − confirmed · drift = expected − confirmed. Exact decimals; a marked cell changed at this seq.
+      </p>
+    </div>
+  );
+}
