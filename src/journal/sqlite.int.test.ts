@@ -182,14 +182,14 @@ describe('SqliteJournal', () => {
     const path = writeJournal(10);
     const a = SqliteJournal.open(path);
     const b = SqliteJournal.open(path);
-    const more = makeDrafts(5, 10);
+    const more = makeDrafts(40, 10); // > 32 rows: exercises the multi-row INSERT path
     for (const d of more) b.append(d);
     b.flush();
     for (const d of more) a.append(d);
     expectReckonError(() => a.flush(), 'JOURNAL_INTEGRITY', /seq 11\.\. already committed by another writer/);
     expect(() => a.close()).toThrow(ReckonError);
     b.close();
-    expect(verifyJournal(path)).toMatchObject({ ok: true, lastSeq: 15 });
+    expect(verifyJournal(path)).toMatchObject({ ok: true, lastSeq: 50 });
   });
 
   it('refuses to append to a journal whose tail no longer matches the recorded head', () => {

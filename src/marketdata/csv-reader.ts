@@ -237,10 +237,12 @@ class BarDecoder {
       if (this.pendingEmpty !== 0) this.flushEmpty(line);
       const r = this.row(b, s, line);
       if (r === 0) {
+        if (this.pos - s > MAX_LINE_BYTES) this.tooLong(line);
         if (++this.good > this.skip) this.onBar(this.bar);
         s = this.pos + 1;
       } else {
         const nl = b.indexOf(LF, s);
+        if (nl - s > MAX_LINE_BYTES) this.tooLong(line);
         this.reject(b, s, nl, line, r);
         s = nl + 1;
       }
@@ -261,6 +263,11 @@ class BarDecoder {
       throw new ReckonError('BAD_INPUT', `${this.path}:1: header must be "${CSV_HEADER}", found "${clip(text)}"`);
     }
     return nl + 1;
+  }
+
+  /** Called for the line being read when it exceeds MAX_LINE_BYTES (also from readChunks). */
+  tooLong(line = this.line + 1): never {
+    throw new ReckonError('BAD_INPUT', `${this.path}:${line}: line longer than ${MAX_LINE_BYTES} bytes; not a bar CSV`);
   }
 
   private flushEmpty(line: number): void {
@@ -585,6 +592,7 @@ async function readChunks(
   lines: (b: Buffer, start: number, lastLf: number) => void,
   onData: ((bytes: Buffer) => void) | undefined,
   afterChunk: ((bytesRead: number, totalBytes: number) => void | Promise<void>) | undefined,
+  tooLong: () => never,
 ): Promise<{ bytes: number; totalBytes: number }> {
   const fh = await open(path, 'r');
   let pending: Promise<{ bytesRead: number }> | undefined;
@@ -630,9 +638,7 @@ async function readChunks(
         lines(b, start, lastLf);
         carry = limit - (lastLf + 1);
       }
-      if (carry > R) {
-        throw new ReckonError('BAD_INPUT', `${path}: a line longer than ${R} bytes starts at byte ${bytes - carry}; not a bar CSV`);
-      }
+      if (carry > R) tooLong();
       if (carry > 0) b.copy(carryBuf, 0, limit - carry, limit);
       if (found >= 0 && afterChunk) {
         const r = afterChunk(bytes, totalBytes);
@@ -665,6 +671,7 @@ export async function readBars(opts: ReadBarsOptions): Promise<ReadBarsResult> {
     (b, start, lastLf) => decoder.feed(b, start, lastLf),
     (data) => hash.update(data),
     onChunk ? (bytesRead, totalBytes): void | Promise<void> => onChunk({ bytesRead, totalBytes, line: decoder.line } satisfies ChunkInfo) : undefined,
+    () => decoder.tooLong(),
   );
   if (!decoder.headerDone) {
     throw new ReckonError('BAD_INPUT', `${path}:1: empty file; expected the header "${CSV_HEADER}"`);
@@ -847,6 +854,9 @@ class RawDecoder {
  */
 export async function rawDecodeBars(path: string): Promise<{ rows: number; checksum: number }> {
   const d = new RawDecoder();
-  await readChunks(path, DEFAULT_HIGH_WATER_MARK, (b, start, lastLf) => d.feed(b, start, lastLf), undefined, undefined);
+  const tooLong = (): never => {
+    throw new ReckonError('BAD_INPUT', `${path}: a line longer than ${MAX_LINE_BYTES} bytes; not a bar CSV`);
+  };
+  await readChunks(path, DEFAULT_HIGH_WATER_MARK, (b, start, lastLf) => d.feed(b, start, lastLf), undefined, undefined, tooLong);
   return { rows: d.rows, checksum: d.checksum };
 }

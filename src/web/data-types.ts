@@ -4,6 +4,7 @@
  * compact and columnar: strings are interned in `strings`, quantities stay exact decimal strings.
  */
 import type { FailureEntry } from '../operator/catalog.js';
+import type { TradeStatistics } from '../report/statistics.js';
 
 export const DATA_FORMAT_VERSION = 1;
 
@@ -103,49 +104,7 @@ export interface TraceData {
 
 // ---------------------------------------------------------------- report
 
-export interface EquityStatistics {
-  readonly totalReturnPct: number;
-  /** Compound annual growth; null when the run spans less than a day. */
-  readonly cagrPct: number | null;
-  readonly sharpe: number;
-  /** Null when there is no negative daily return (undefined ratio). */
-  readonly sortino: number | null;
-  /** Largest peak-to-trough loss as a positive percentage of the peak. */
-  readonly maxDrawdownPct: number;
-  /** Longest time under a previous peak (until recovery or the end of the run). */
-  readonly maxDrawdownDurationMs: number;
-}
-
-export interface InstrumentTradeRow {
-  readonly instrument: string;
-  readonly fills: number;
-  readonly buyQty: string;
-  readonly sellQty: string;
-  readonly notional: string;
-  readonly fees: string;
-  readonly realizedPnl: string;
-  readonly roundTrips: number;
-  readonly winRate: number | null;
-  readonly slippageVsArrival: string;
-}
-
-export interface TradeStatistics {
-  /** Number of fills (S05 fill / partial_fill, de-duplicated by execId). */
-  readonly trades: number;
-  readonly roundTrips: number;
-  /** Share of winning round trips (0..1); null with no closed round trip. */
-  readonly winRate: number | null;
-  /** Gross profit / gross loss of round trips; null when there is no losing one. */
-  readonly profitFactor: number | null;
-  /** Traded notional / average equity; null when the average equity is unknown. */
-  readonly turnover: number | null;
-  readonly notional: string;
-  readonly fees: string;
-  /** Sum of side-signed (fill price − arrival price) × qty: positive is a cost. */
-  readonly slippageVsArrival: string;
-  readonly realizedPnl: string;
-  readonly perInstrument: readonly InstrumentTradeRow[];
-}
+export type { EquityStatistics, InstrumentTradeRow, TradeStatistics } from '../report/statistics.js';
 
 /** summary.json as the engine writes it (only what the report reads is typed strictly). */
 export interface RunSummary {

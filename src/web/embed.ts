@@ -10,8 +10,6 @@ import { gzipSync } from 'node:zlib';
 
 export type PageName = 'trace' | 'report';
 
-const PLACEHOLDER = /<script id="reckon-data" type="application\/json">[^<]*<\/script>/;
-
 /** web/dist beside the package root: from src/web (tests) and dist/web (built) alike. */
 export function templateDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
@@ -30,10 +28,14 @@ export function encodeData(data: unknown): string {
   return gzipSync(Buffer.from(JSON.stringify(data), 'utf8'), { level: 6 }).toString('base64');
 }
 
-/** Replaces the data placeholder of `template` with `data`, and the page title. */
+/** Replaces the data placeholder of `template` (the last one: the bundle precedes it) and the title. */
 export function embed(template: string, data: unknown, title: string): string {
-  if (!PLACEHOLDER.test(template)) throw new Error('page template has no reckon-data placeholder');
+  const marker = '<script id="reckon-data" type="application/json">';
+  const start = template.lastIndexOf(marker);
+  const end = start < 0 ? -1 : template.indexOf('</script>', start);
+  if (start < 0 || end < 0) throw new Error('page template has no reckon-data placeholder');
   const tag = `<script id="reckon-data" type="application/octet-stream" data-encoding="gzip+base64">${encodeData(data)}</script>`;
   const safeTitle = title.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-  return template.replace(PLACEHOLDER, () => tag).replace(/<title>[^<]*<\/title>/, () => `<title>${safeTitle}</title>`);
+  const page = template.slice(0, start) + tag + template.slice(end + '</script>'.length);
+  return page.replace(/<title>[^<]*<\/title>/, () => `<title>${safeTitle}</title>`);
 }
