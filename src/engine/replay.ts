@@ -84,7 +84,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
   const totalBytes = statSync(opts.dataPath).size;
   let failed = true;
   try {
-    engine.start({ runId: basename(opts.outDir), dataName: basename(opts.dataPath), dataBytes: totalBytes, mode: 'replay', version: RECKON_VERSION });
+    engine.start({ runId: `run-${cfg.hash.slice(0, 12)}`, dataName: basename(opts.dataPath), dataBytes: totalBytes, mode: 'replay', version: RECKON_VERSION });
     const result = await readBars({
       path: opts.dataPath, instruments: cfg.instrumentById, badRows: opts.badRows ?? 'fail',
       onBar: (bar) => engine.onBar(bar),

@@ -405,7 +405,7 @@ function referenceTs(line: string, last: Map<string, number>): boolean {
 describe('readBars: property checks', () => {
   const inst = [...instruments.values()];
   // A number of increments, rendered mostly exactly, sometimes padded, stripped or pushed off the grid.
-  const quantity = fc.tuple(fc.integer({ min: 0, max: 50_000 }), fc.constantFrom('plain', 'plain', 'plain', 'pad', 'strip', 'off'));
+  const quantity = fc.tuple(fc.integer({ min: 0, max: 50_000 }), fc.constantFrom('plain', 'plain', 'plain', 'plain', 'plain', 'plain', 'pad', 'strip', 'off'));
   const render = ([n, how]: [number, string], step: number, scale: number): string => {
     const text = formatFixed(n * step, scale);
     if (how === 'pad') return scale === 0 ? text + '.00' : text + '0';
@@ -421,8 +421,11 @@ describe('readBars: property checks', () => {
       v: quantity,
       dt: fc.integer({ min: -1000, max: 100_000 }),
       iso: fc.boolean(),
-      ordered: fc.boolean(),
-      corrupt: fc.option(fc.tuple(fc.nat(), fc.constantFrom('', ',', '.', '-', 'x', '\n', '\r', '9', '0')), { freq: 5 }),
+      ordered: fc.constantFrom(true, true, true, true, false),
+      corrupt: fc.oneof(
+        { arbitrary: fc.constant(undefined), weight: 2 },
+        { arbitrary: fc.tuple(fc.nat(), fc.constantFrom('', ',', '.', '-', 'x', '\n', '\r', '9', '0')), weight: 1 },
+      ),
     });
     let acceptedTotal = 0;
     let rowsTotal = 0;
@@ -468,10 +471,9 @@ describe('readBars: property checks', () => {
         expect(bar.volume).toBe(tryParseFixed(text[6]!, it.sizeScale));
         expect(bar.ts).toBe(/^\d+$/.test(text[0]!) ? Number(text[0]) : Date.parse(text[0]!));
       }
-    }), { numRuns: 3000 });
-    console.log("accepted", acceptedTotal, "of", rowsTotal);
+    }), { numRuns: 150 });
     // the generator must exercise both sides
-    expect(acceptedTotal).toBeGreaterThan(rowsTotal / 10);
+    expect(acceptedTotal).toBeGreaterThan(rowsTotal / 4);
     expect(acceptedTotal).toBeLessThan(rowsTotal * 0.9);
   }, 60_000);
 });

@@ -31,9 +31,9 @@ export const SAMPLE_DATA_PATH = fileURLToPath(new URL('../../data/sample-bars.cs
  * SHA-256 of the default sample (also recorded in `data/sample-bars.sha256`). A test regenerates
  * the sample and checks this value: it is the determinism guarantee of the bundled data.
  */
-export const SAMPLE_DATA_SHA256 = 'b4ae17ee4cb8c26f3fc8f5eeb0e1b96d8b58347a49aaae5a8b1e40c4c9c56f2b';
+export const SAMPLE_DATA_SHA256 = 'a69e328967abe67c5fdaffb73f0d22297811744cea4c58a1863a2f8149036f5b';
 /** Size in bytes of the default sample; {@link ensureSampleData} regenerates a file of another size. */
-export const SAMPLE_DATA_BYTES = 0;
+export const SAMPLE_DATA_BYTES = 13_194_003;
 
 export const SAMPLE_DEFAULTS = {
   seed: 7,

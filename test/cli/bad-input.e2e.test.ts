@@ -9,7 +9,7 @@ let dir: string;
 /** 40 good FIX-ALPHA rows, then `bad` at line 42 (after the header), then 5 more good rows. */
 function file(name: string, bad: string): string {
   const rows = [HEADER];
-  for (let i = 0; i < 40; i++) rows.push(`${1767571200000 + i * 60000},FIX-ALPHA,100.00,100.50,99.50,${(100 + (i % 7) / 10).toFixed(2)},1000`);
+  for (let i = 0; i < 40; i++) rows.push(`${1767571200000 + i * 60000},FIX-ALPHA,100.00,101.00,99.50,${(100 + (i % 7) / 10).toFixed(2)},1000`);
   rows.push(bad);
   for (let i = 41; i < 46; i++) rows.push(`${1767571200000 + i * 60000},FIX-ALPHA,100.00,100.50,99.50,100.10,1000`);
   const path = join(dir, name);

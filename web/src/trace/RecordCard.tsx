@@ -53,7 +53,7 @@ function ReconValues({ p }: { p: Record<string, unknown> }) {
 export function RecordCard({ r, catalog, onSeq }: { r: RecordView; catalog: ReadonlyMap<string, FailureEntry>; onSeq?: (seq: number) => void }) {
   const p = r.payload;
   const code = typeof p.code === 'string' ? p.code : null;
-  const hidden = r.type === 'S06.reconciliation' && p.kind === 'reconciliation' ? [...RECON_KEYS, 'raw'] : ['raw'];
+  const hidden = r.type === 'S06.reconciliation' && p.kind === 'reconciliation' ? [...RECON_KEYS, 'kind', 'raw'] : ['kind', 'raw'];
   return (
     <li className={`rec rec-${r.type.slice(0, 3).toLowerCase()}`} data-seq={r.seq} data-type={r.type} data-kind={r.kind}>
       <div className="rec-dot" style={{ background: `var(--${r.type.slice(0, 3).toLowerCase()})` }} />

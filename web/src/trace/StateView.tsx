@@ -1,5 +1,5 @@
 /** Positions per instrument at any seq of the journal: slider, seq input, steps between changes. */
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { PositionsTable } from '../components/PositionsTable';
 import { StageBadge } from '../components/Badges';
 import { isoTs } from '../lib/format';
@@ -21,6 +21,20 @@ export function StateView({ model, index, seq, onSeq, onIntent }: { model: Trace
     const next = dir > 0 ? changes[lo] : changes[(changes[lo - 1] === seq ? lo - 2 : lo - 1)];
     if (next !== undefined) onSeq(next);
   };
+
+  // ←/→ step one seq, Shift+←/→ jump to the previous/next change (unless typing in a field).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement;
+      if (t.tagName === 'INPUT' || t.tagName === 'SELECT' || (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight')) return;
+      e.preventDefault();
+      const dir = e.key === 'ArrowRight' ? 1 : -1;
+      if (e.shiftKey) step(dir);
+      else onSeq(Math.min(maxSeq, Math.max(minSeq, seq + dir)));
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
 
   return (
     <div className="state-view panel" data-testid="state-view">

@@ -71,8 +71,7 @@ export function TraceApp({ data }: { data: TraceData }) {
           {run?.dataName && <span>data <b>{run.dataName}</b></span>}
           <span><b>{data.head.count.toLocaleString('en-US')}</b> records</span>
           <span><b>{model.intentCount.toLocaleString('en-US')}</b> intents</span>
-          {data.head.count > 0 && <span>{isoTs(data.head.firstTs).slice(0, 16)} → {isoTs(data.head.lastTs).slice(0, 16)} UTC</span>}
-          <span title={data.head.headHash}>head <b className="mono">{data.head.headHash.slice(0, 12)}</b></span>
+          {data.head.count > 0 && <span>{isoTs(data.head.firstTs).slice(0, 10)} → {isoTs(data.head.lastTs).slice(0, 10)}</span>}
         </div>
       </header>
       <main className="content">
@@ -86,9 +85,10 @@ export function TraceApp({ data }: { data: TraceData }) {
         )}
       </main>
       <footer className="footbar muted">
-        <span><span className="kbd">/</span> search · <span className="kbd">↑</span><span className="kbd">↓</span> move · <span className="kbd">1</span>–<span className="kbd">4</span> views · <span className="kbd">←</span><span className="kbd">→</span> seq</span>
+        <span><span className="kbd">/</span> search · <span className="kbd">↑</span><span className="kbd">↓</span> move · <span className="kbd">1</span>–<span className="kbd">4</span> views · <span className="kbd">←</span><span className="kbd">→</span> seq · <span className="kbd">⇧←</span><span className="kbd">⇧→</span> change</span>
         <span className="spacer" />
         <span>{data.source}</span>
+        <span title={data.head.headHash}>seq {data.head.lastSeq} · head <b className="mono">{data.head.headHash.slice(0, 16)}</b></span>
         <a href={hashOf({ tab: 'playbooks' })} onClick={(e) => { e.preventDefault(); setTab('playbooks'); }}>failure catalog</a>
       </footer>
     </div>
