@@ -7,10 +7,13 @@
  * instrument's scale, ISO-8601 timestamps are converted arithmetically. Strings are only built for
  * rejected rows, to write a precise reason.
  *
- * Format rules (see docs): header line required and exact; LF or CRLF; empty lines at the very end
- * are ignored, empty lines in between are bad rows; no quoting, no blanks around fields, no sign;
- * `ts` is epoch milliseconds or `YYYY-MM-DDTHH:MM:SS[.s|.ss|.sss]Z` within 1970..2200; decimals are
- * `digits[.digits]`, trailing zeros beyond the instrument's scale are accepted ("1.500" at 0.01).
+ * Format rules: the header line is required and exact (a UTF-8 BOM before it is tolerated); LF or
+ * CRLF; empty lines at the very end are ignored, empty lines in between are bad rows; no quoting, no
+ * blanks around fields, no sign; `ts` is epoch milliseconds or `YYYY-MM-DDTHH:MM:SS[.s|.ss|.sss]Z`
+ * within 1970..2200; decimals are `digits[.digits]`, and trailing zeros beyond the instrument's
+ * scale are accepted ("1.500" at 0.01); volume may be zero, prices may not; timestamps must not
+ * decrease per instrument (equal is fine). A line over 64 KiB is not a bar row: the read stops.
+ * Rows are checked in field order, a wrong column count first; the first failed check is reported.
  */
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
@@ -33,7 +36,10 @@ export interface ReadBarsOptions {
   onBar(bar: Bar): void;
   /** Quarantine mode: receives each bad row (not called for bad rows before the `skipRows`-th good row). */
   onRejected?(row: RejectedRow): void;
-  /** After each chunk's rows were delivered; the engine commits its journal here. Awaited. */
+  /**
+   * After each chunk's complete lines were processed (so every bar up to `line` was delivered);
+   * the engine commits its journal here. Awaited. `bytesRead` counts bytes read so far.
+   */
   onChunk?(p: { bytesRead: number; totalBytes: number; line: number }): void | Promise<void>;
   /** Deliver nothing for the first N good data rows (they are still validated and hashed). */
   skipRows?: number;

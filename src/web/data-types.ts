@@ -10,13 +10,13 @@ export const DATA_FORMAT_VERSION = 1;
 
 /** Intent statuses, in display order. */
 export const INTENT_STATUSES = [
-  'filled', 'partial', 'residual', 'rejected_risk', 'rejected_provider', 'drift', 'working', 'no_order',
+  'filled', 'partial', 'residual', 'rejected_risk', 'rejected_provider', 'drift', 'working', 'cancelled', 'no_order',
 ] as const;
 export type IntentStatus = (typeof INTENT_STATUSES)[number];
 
 export const STATUS_LABELS: Readonly<Record<IntentStatus, string>> = {
   filled: 'filled', partial: 'partial', residual: 'residual', rejected_risk: 'rejected by risk',
-  rejected_provider: 'rejected by provider', drift: 'drift', working: 'working', no_order: 'no order',
+  rejected_provider: 'rejected by provider', drift: 'drift', working: 'working', cancelled: 'cancelled', no_order: 'no order',
 };
 
 /** The four positions, plus the two gaps derived from them (exact decimal strings). */

@@ -1,7 +1,7 @@
 /**
  * Derives an intent's status from its chain (S01..S07 records sharing a correlationId), one
  * record at a time. Precedence, strongest first: drift, rejected by risk, rejected by provider,
- * residual, partial, filled, working, no order.
+ * residual, partial, filled, working, cancelled (orders ended without a fill), no order.
  */
 import type { IntentStatus } from './data-types.js';
 import type { JournalRecord } from '../records/records.js';
@@ -117,6 +117,6 @@ export class IntentAccumulator {
       return complete ? 'filled' : 'partial';
     }
     if (orders.some((o) => o.open)) return 'working';
-    return 'no_order';
+    return orders.length > 0 ? 'cancelled' : 'no_order';
   }
 }

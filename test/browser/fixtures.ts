@@ -107,6 +107,7 @@ export function generateJournal(chains: number, seed = 7, stepMs = 5 * MIN): Gen
   insts[0]!.desired = dec('2');
   const marks = new Map(insts.map((i) => [i.id, [{ ts, price: i.price }]]));
   let execN = 0;
+  const working = new Map<string, { id: string; coid: string; poid: string }>();
 
   for (let n = 0; n < chains; n++) {
     ts += stepMs;
@@ -117,6 +118,13 @@ export function generateJournal(chains: number, seed = 7, stepMs = 5 * MIN): Gen
       marks.get(i.id)!.push({ ts, price: i.price });
     }
     const inst = insts[Math.floor(rand() * insts.length)]!;
+    // A working order left by an earlier intent on this instrument is cancelled first.
+    const open = working.get(inst.id);
+    if (open) {
+      working.delete(inst.id);
+      w.put(ts - 2, 'S04.order', inst.id, open.id, { kind: 'cancel', clientOrderId: open.coid, reason: 'new target' });
+      w.put(ts - 1, 'S05.provider', inst.id, open.id, { kind: 'cancelled', clientOrderId: open.coid, providerOrderId: open.poid, cumQty: '0', leavesQty: '0', reason: 'cancelled on request', origClientOrderId: null, raw: raw({ ordStatus: '4' }) });
+    }
     const id = `intent-${String(n + 1).padStart(6, '0')}`;
     const coid = `${id}-1`;
     const target = mul(inst.lot, dec(String(Math.floor(rand() * 11) - 5)));
@@ -160,7 +168,7 @@ export function generateJournal(chains: number, seed = 7, stepMs = 5 * MIN): Gen
     const fillPx = fmt(side === 'buy' ? add(inst.price, slip) : sub(inst.price, slip), inst.priceScale);
     const fee = (qq: Dec) => fmt(round(mul(mul(qq, dec(fillPx)), dec('0.0001')), 6), 6);
     const signedQ = (qq: Dec) => (side === 'buy' ? qq : neg(qq));
-    if (outcome === 'working') { recon(ts + 11, 'WORKING', { working: signedQ(q) }); continue; }
+    if (outcome === 'working') { recon(ts + 11, 'WORKING', { working: signedQ(q) }); working.set(inst.id, { id, coid, poid }); continue; }
     if (outcome === 'partial_expire' && q.units > 1n) {
       const part = { units: q.units / 2n, scale: q.scale };
       s05(ts + MIN, { kind: 'partial_fill', clientOrderId: coid, providerOrderId: poid, execId: `E-${++execN}`, side: order.side, lastQty: fmt(part), lastPrice: fillPx, cumQty: fmt(part), leavesQty: fmt(sub(q, part)), fee: fee(part), raw: raw({ ordStatus: '1' }) });

@@ -2,7 +2,7 @@
 import { STATUS_LABELS, type IntentStatus } from '../../../src/web/data-types';
 
 const STATUS_TONE: Record<IntentStatus, string> = {
-  filled: 'good', partial: 'warn', residual: 'warn', rejected_risk: 'bad', rejected_provider: 'bad', drift: 'drift', working: 'info', no_order: '',
+  filled: 'good', partial: 'warn', residual: 'warn', rejected_risk: 'bad', rejected_provider: 'bad', drift: 'drift', working: 'info', cancelled: '', no_order: '',
 };
 
 export function StatusBadge({ status }: { status: IntentStatus }) {
