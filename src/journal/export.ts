@@ -2,7 +2,7 @@
  * JSON-lines export of a journal file: one record per line, envelope fields first, payload
  * embedded as the stored JSON text so the exported payload bytes are exactly the hashed ones.
  */
-import { openJournalDatabase, SELECT_ROWS, type JournalRow } from './sqlite-schema.js';
+import { firstSeq, openJournalDatabase, SELECT_ROWS, type JournalRow } from './sqlite-schema.js';
 
 export interface ExportOptions {
   /** First seq to export (default 1). */
@@ -28,7 +28,7 @@ export function exportJournal(
     let records = 0;
     let lastSeq = 0;
     const stmt = db.prepare(`${SELECT_ROWS} WHERE seq >= ? ORDER BY seq`);
-    for (const r of stmt.iterate(Math.max(1, Math.floor(opts.fromSeq ?? 1))) as IterableIterator<JournalRow>) {
+    for (const r of stmt.iterate(firstSeq(opts.fromSeq)) as IterableIterator<JournalRow>) {
       write(
         `{"seq":${r.seq},"ts":${r.ts},"type":${JSON.stringify(r.type)},"account":${JSON.stringify(r.account)}` +
         `,"instrument":${JSON.stringify(r.instrument)},"correlationId":${JSON.stringify(r.correlation_id)}` +

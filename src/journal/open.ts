@@ -3,7 +3,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { JournalRecord } from '../records/records.js';
-import { openJournalDatabase, readLastRow, rowToRecord, SELECT_ROWS, type JournalRow } from './sqlite-schema.js';
+import { firstSeq, openJournalDatabase, readLastRow, rowToRecord, SELECT_ROWS, type JournalRow } from './sqlite-schema.js';
 
 /**
  * Iterator over a journal file's committed records that owns its read-only connection: the
@@ -18,7 +18,7 @@ export class JournalReader implements IterableIterator<JournalRecord> {
   /** Use openJournalForRead. */
   constructor(db: Database.Database, fromSeq: number) {
     this.db = db;
-    this.rows = db.prepare(`${SELECT_ROWS} WHERE seq >= ? ORDER BY seq`).iterate(Math.max(1, Math.floor(fromSeq))) as IterableIterator<JournalRow>;
+    this.rows = db.prepare(`${SELECT_ROWS} WHERE seq >= ? ORDER BY seq`).iterate(firstSeq(fromSeq)) as IterableIterator<JournalRow>;
   }
 
   next(): IteratorResult<JournalRecord, undefined> {

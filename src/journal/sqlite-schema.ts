@@ -23,9 +23,11 @@
  * -- UPDATE and DELETE on journal are refused by triggers (append-only; tamper-evident anyway).
  * ```
  *
- * No index on `type`: with eight record types it barely narrows a scan, and it costs appends
- * (measured: see the journal notes in docs). The trace UI filters by correlation id, which is
- * indexed (partial index: records without a correlation id cost nothing to index).
+ * Indexes, measured on 200k small records, batch 1024, synchronous NORMAL (2-core box, medians):
+ * insert-only rows/s: no index ~185k, correlation_id ~150k, + type ~135k; whole append path
+ * (seal + insert): no index ~69k/s, correlation_id ~64k/s, + type ~63k/s. The trace UI looks up
+ * by correlation id, so that index stays (partial: records without one cost nothing). No index
+ * on `type`: eight values barely narrow a scan, and it costs ~10% of insert time.
  */
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
@@ -165,4 +167,9 @@ export function rowToRecord(row: JournalRow): JournalRecord {
     hash: row.hash,
     payload: JSON.parse(row.payload) as unknown,
   } as JournalRecord;
+}
+
+/** Normalises a caller's `fromSeq`: integers below 1, NaN and undefined start at seq 1. */
+export function firstSeq(fromSeq: number | undefined): number {
+  return fromSeq !== undefined && Number.isFinite(fromSeq) ? Math.max(1, Math.floor(fromSeq)) : 1;
 }

@@ -85,6 +85,23 @@ describe('SqliteJournal', () => {
     expect(v).toEqual({ ok: true, records: 2500, lastSeq: 2500, headHash: ref.headHash() });
   });
 
+  it('resumes after a writer died with a partly filled buffer and ends on the same head', () => {
+    const path = freshPath();
+    const drafts = makeDrafts(3000);
+    const dead = SqliteJournal.open(path, { batchSize: 1024 });
+    for (const d of drafts.slice(0, 1500)) dead.append(d); // 1024 committed, 476 only in memory
+    // The process "dies": its buffer is lost. A new writer resumes from the committed rows and
+    // the engine re-derives the records after them.
+    const resumed = SqliteJournal.open(path, { batchSize: 1024 });
+    expect(resumed.lastSeq()).toBe(1024);
+    for (const d of drafts.slice(1024)) resumed.append(d);
+    resumed.close();
+    expect(journalHead(path)).toEqual({ lastSeq: 3000, headHash: reference(3000).headHash() });
+    expect(verifyJournal(path).ok).toBe(true);
+    // The dead writer's lost buffer can never be committed over the resumed chain.
+    expectReckonError(() => dead.close(), 'JOURNAL_INTEGRITY', /seq 1025\.\. already committed/);
+  });
+
   it('auto-flushes when the buffer reaches batchSize', () => {
     const path = freshPath();
     const j = SqliteJournal.open(path, { batchSize: 100 });
@@ -344,6 +361,8 @@ describe('exportJournal', () => {
     const lines: string[] = [];
     expect(exportJournal(path, (l) => lines.push(l), { fromSeq: 18 })).toEqual({ records: 3, lastSeq: 20 });
     expect(lines.map((l) => (JSON.parse(l) as { seq: number }).seq)).toEqual([18, 19, 20]);
+    expect(exportJournal(path, () => undefined, { fromSeq: Number.NaN })).toEqual({ records: 20, lastSeq: 20 });
+    expect(exportJournal(path, () => undefined, { fromSeq: 21 })).toEqual({ records: 0, lastSeq: 0 });
   });
 });
 

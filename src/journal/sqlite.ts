@@ -8,7 +8,7 @@ import { ReckonError } from '../domain/errors.js';
 import type { AnyDraft, JournalRecord } from '../records/records.js';
 import { sealRecord } from './hash.js';
 import {
-  openJournalDatabase, readLastRow, readRecordedHead, rowToRecord, SELECT_ROWS, WRITE_HEAD,
+  firstSeq, openJournalDatabase, readLastRow, readRecordedHead, rowToRecord, SELECT_ROWS, WRITE_HEAD,
   type Durability, type JournalRow,
 } from './sqlite-schema.js';
 import type { JournalStore } from './store.js';
@@ -180,7 +180,7 @@ export class SqliteJournal implements JournalStore {
    * caller may append (and auto-flush) while iterating; rows committed meanwhile are included.
    */
   *read(fromSeq = 1): IterableIterator<JournalRecord> {
-    let next = Math.max(1, Math.floor(fromSeq));
+    let next = firstSeq(fromSeq);
     for (;;) {
       const rows = this.pageStmt.all(next) as JournalRow[];
       for (const row of rows) yield rowToRecord(row);

@@ -108,16 +108,19 @@ export function equityStatistics(points: readonly { ts: number; equity: number }
   let peakTs = first.ts;
   let maxDd = 0;
   let maxDur = 0;
+  let under = false;
   for (const p of points) {
     if (p.equity >= peak) {
-      maxDur = Math.max(maxDur, p.ts - peakTs);
+      if (under) maxDur = Math.max(maxDur, p.ts - peakTs);
+      under = false;
       peak = p.equity;
       peakTs = p.ts;
     } else {
+      under = true;
       maxDd = Math.max(maxDd, (peak - p.equity) / peak);
     }
   }
-  if (last.equity < peak) maxDur = Math.max(maxDur, last.ts - peakTs);
+  if (under) maxDur = Math.max(maxDur, last.ts - peakTs);
 
   return {
     totalReturnPct: r6((growth - 1) * 100),

@@ -76,7 +76,7 @@ export function div(a: Dec, b: Dec, scale: number): Dec {
   if (b.units === 0n) throw new Error('division by zero');
   // a/b = (a.units / 10^as) / (b.units / 10^bs); scaled by 10^scale.
   const num = a.units * 10n ** BigInt(scale + b.scale + 1);
-  const den = b.units * 10n ** BigInt(a.scale + 1);
+  const den = b.units * 10n ** BigInt(a.scale);
   return round({ units: num / den, scale: scale + 1 }, scale);
 }
 

@@ -1,0 +1,83 @@
+/**
+ * Headless Chromium (Debian's /usr/bin/chromium) through playwright-core for the page tests:
+ * every request and console error is recorded so a test can fail on either.
+ */
+import { execSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const ARTIFACTS = join(ROOT, 'test-artifacts');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Builds the page templates once if `npm run build:web` has not run. */
+export function ensureTemplates(): void {
+  if (existsSync(join(ROOT, 'web', 'dist', 'trace.html')) && existsSync(join(ROOT, 'web', 'dist', 'report.html'))) return;
+  execSync('npm run build:web', { cwd: ROOT, stdio: 'inherit' });
+}
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+export interface OpenedPage {
+  readonly page: Page;
+  /** Every URL the page requested. */
+  readonly requests: string[];
+  /** Console errors and uncaught exceptions. */
+  readonly errors: string[];
+  readonly loadMs: number;
+}
+
+/** Opens a file:// page (optionally with a fragment) and waits until the app has rendered. */
+export async function openFile(browser: Browser, file: string, opts: { hash?: string; dark?: boolean; width?: number; height?: number } = {}): Promise<OpenedPage> {
+  const page = await browser.newPage({ viewport: { width: opts.width ?? 1440, height: opts.height ?? 900 }, colorScheme: opts.dark ? 'dark' : 'light' });
+  const requests: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+  const t0 = performance.now();
+  await page.goto(pathToFileURL(file).href + (opts.hash ?? ''));
+  await page.waitForSelector('html[data-ready="true"]', { timeout: 120_000 });
+  return { page, requests, errors, loadMs: performance.now() - t0 };
+}
+
+/** Requests that are not the page file itself (any is a failure: the pages work offline). */
+export function foreignRequests(o: OpenedPage, file: string): string[] {
+  const self = pathToFileURL(file).href;
+  return o.requests.filter((u) => u.split('#')[0] !== self);
+}
+
+export function artifact(name: string): string {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return join(ARTIFACTS, name);
+}
+
+/** Counts pixels of a canvas that differ from its most common colour (0 for a blank canvas). */
+export async function inkedPixels(page: Page, selector: string): Promise<number> {
+  return page.$$eval(selector, (els) => {
+    let best = 0;
+    for (const el of els) {
+      const c = el as HTMLCanvasElement;
+      if (!c.width || !c.height) continue;
+      const ctx = c.getContext('2d');
+      if (!ctx) continue;
+      const d = ctx.getImageData(0, 0, c.width, c.height).data;
+      const counts = new Map<number, number>();
+      for (let i = 0; i < d.length; i += 16) {
+        const k = (d[i]! << 24) | (d[i + 1]! << 16) | (d[i + 2]! << 8) | d[i + 3]!;
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+      }
+      const total = d.length / 16;
+      const top = Math.max(...counts.values());
+      best = Math.max(best, total - top);
+    }
+    return best;
+  });
+}
