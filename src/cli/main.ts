@@ -6,6 +6,7 @@ import { exitCodeFor, ReckonError } from '../domain/errors.js';
 import { RECKON_VERSION } from '../version.js';
 import { registerRunCommands } from './run-commands.js';
 import { registerJournalCommands } from './journal-commands.js';
+import { registerServeCommand } from './serve-command.js';
 
 /** Output sink, replaceable in tests. */
 export interface Io {
@@ -29,6 +30,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .showHelpAfterError();
   registerRunCommands(program, io, setExit);
   registerJournalCommands(program, io, setExit);
+  registerServeCommand(program, io);
   return program;
 }
 

@@ -73,6 +73,14 @@ export const configSchema = z.strictObject({
     /** Trading state an instrument goes to when drift is found (recovery rule). */
     onDrift: z.enum(['reducing', 'halted']).default('reducing'),
   }).prefault({}),
+  /** `reckon serve`: API tokens as SHA-256 hashes (hex) with their role. Never plain tokens. */
+  serve: z.strictObject({
+    tokens: z.array(z.strictObject({
+      name: id,
+      role: z.enum(['viewer', 'operator']),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the lowercase hex SHA-256 of the token'),
+    })).default([]),
+  }).optional(),
   journal: z.strictObject({
     durability: z.enum(['off', 'normal', 'full']).default('normal'),
     batchSize: z.int().min(1).max(100_000).default(1024),

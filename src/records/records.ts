@@ -42,6 +42,11 @@ export type RunPayload =
       readonly data: { readonly name: string; readonly bytes: number };
       readonly mode: 'replay' | 'live' | 'scenario';
       readonly reckonVersion: string;
+      /**
+       * Simulation only: the fault plan of the simulated venue (`KIND:PROB,...` or a scenario's
+       * rules), present only when faults are injected. Part of the run's identity.
+       */
+      readonly faults?: string;
     }
   | {
       readonly kind: 'run_completed';
@@ -157,11 +162,36 @@ export type ProviderEventKind =
   | 'replaced'
   | 'cancel_reject'
   | 'status'
-  | 'position_report';
+  | 'position_report'
+  | 'fault_injected';
+
+/**
+ * Fault kinds the simulated venue can inject (closed list; DESIGN §7). Simulation metadata only:
+ * a real provider never produces them.
+ */
+export type FaultKind =
+  | 'drop-ack'
+  | 'duplicate-fill'
+  | 'fill-before-ack'
+  | 'fill-after-cancel'
+  | 'reject'
+  | 'unknown-order-at-provider'
+  | 'order-missing-at-provider'
+  | 'disconnect-with-gap'
+  | 'external-position-change'
+  | 'stale-snapshot';
+
+export const FAULT_KINDS: readonly FaultKind[] = [
+  'drop-ack', 'duplicate-fill', 'fill-before-ack', 'fill-after-cancel', 'reject', 'unknown-order-at-provider',
+  'order-missing-at-provider', 'disconnect-with-gap', 'external-position-change', 'stale-snapshot',
+];
+
+/** An order's status as the provider reports it on a query or a mass order status. */
+export type ReportedOrderStatus = 'new' | 'partially_filled' | 'filled' | 'cancelled' | 'expired' | 'rejected' | 'not_found';
 
 export type ProviderPayload =
   | {
-      readonly kind: 'ack' | 'cancelled' | 'expired' | 'replaced' | 'status';
+      readonly kind: 'ack' | 'cancelled' | 'expired' | 'replaced';
       readonly clientOrderId: string;
       readonly providerOrderId: string | null;
       readonly cumQty: string;
@@ -191,11 +221,55 @@ export type ProviderPayload =
       readonly raw: unknown;
     }
   | {
+      /**
+       * The provider's answer about one order: to a status query (`source: 'query'`, asked when a
+       * command has no answer past the in-flight timeout) or found by reconciling against the
+       * mass order status (`'mass_status'`). `ordStatus: 'not_found'` means the provider does not
+       * know the order (distinct from unreachable, which produces no record). Applied with status
+       * precedence: a terminal status never changes on a report.
+       */
+      readonly kind: 'status';
+      readonly source: 'query' | 'mass_status';
+      /** Our client order id (the one asked about). */
+      readonly clientOrderId: string;
+      /** The provider's current client order id for the order (differs after a replace we never heard of). */
+      readonly currentClientOrderId: string | null;
+      readonly providerOrderId: string | null;
+      readonly ordStatus: ReportedOrderStatus;
+      readonly quantity: string;
+      readonly cumQty: string;
+      readonly leavesQty: string;
+      readonly reason: string | null;
+      readonly origClientOrderId: string | null;
+      readonly raw: unknown;
+    }
+  | {
       readonly kind: 'position_report';
       /** Provider-confirmed position: the ground truth reconciliation compares against. */
       readonly position: string;
+      /** Time the provider's position is valid for (its snapshot time). */
       readonly asOf: number;
       readonly raw: unknown;
+      /**
+       * Present (true) when the snapshot is older than the last fill or the last snapshot already
+       * applied for the pair: kept as evidence, never folded into the confirmed position.
+       */
+      readonly stale?: true;
+    }
+  | {
+      /**
+       * SIMULATION METADATA, not a venue message: the simulated venue's fault injector reports a
+       * fault it injected, so a trace shows cause and effect. Written by the engine from
+       * `drainFaults()` before the records the fault affects; every fold ignores it.
+       */
+      readonly kind: 'fault_injected';
+      readonly fault: FaultKind;
+      /** The n-th injection of this kind in the run (1-based); effects of one fault share it. */
+      readonly occurrence: number;
+      readonly detail: string;
+      /** Client order id the fault affects, or null (a position change, a disconnect). */
+      readonly affects: string | null;
+      readonly simulated: true;
     };
 
 // ---------------------------------------------------------------- S06 reconciliation
@@ -206,7 +280,7 @@ export type ReconClassification =
   | 'RESIDUAL_AGED'
   | 'DRIFT';
 
-export type ReconTrigger = 'provider_event' | 'interval' | 'startup' | 'end_of_run' | 'operator';
+export type ReconTrigger = 'provider_event' | 'interval' | 'startup' | 'end_of_run' | 'operator' | 'reconnect';
 
 export type ReconciliationPayload =
   | {
@@ -270,6 +344,14 @@ export type OperatorPayload =
       readonly engaged: boolean;
       readonly actor: string;
       readonly reason: string;
+    }
+  | {
+      /** An operator action that trades or cancels (console or API): who, why, on what. */
+      readonly kind: 'operator_action';
+      readonly action: 'cancel_order' | 'flatten';
+      readonly actor: string;
+      readonly reason: string;
+      readonly target: string;
     };
 
 // ---------------------------------------------------------------- envelope

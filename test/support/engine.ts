@@ -30,7 +30,7 @@ export function testConfig(over: Partial<ConfigInput> = {}): RunConfig {
 export function makeBars(cfg: RunConfig, steps: readonly number[], volume = 500): MutableBar[] {
   const bars: MutableBar[] = [];
   const t0 = 1_767_571_200_000;
-  const price = cfg.instruments.map((i) => (i.id === 'FIX-CHARLIE' ? 60_000 : 10_000));
+  const price: number[] = cfg.instruments.map((i) => (i.id === 'FIX-CHARLIE' ? 60_000 : 10_000));
   steps.forEach((step, n) => {
     for (const inst of cfg.instruments) {
       const open = price[inst.index]!;

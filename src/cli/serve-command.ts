@@ -1,0 +1,81 @@
+/**
+ * `reckon serve`: paper trading with the live operator console on http://127.0.0.1:7400.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { ReckonError } from '../domain/errors.js';
+import { parseFixed } from '../domain/fixed-point.js';
+import { loadConfigFile } from '../config/load.js';
+import { FIXTURE_INSTRUMENTS } from '../config/fixture-instruments.js';
+import { CsvFeed, SyntheticFeed, type Feed } from '../live/feed.js';
+import { LiveRunner } from '../live/live-runner.js';
+import { buildServer, loadConsoleHtml } from '../api/server.js';
+import { TokenAuth } from '../api/auth.js';
+import type { Io } from './main.js';
+
+export const LIVE_CONFIG_PATH = fileURLToPath(new URL('../../config/live.json', import.meta.url));
+const CONSOLE_HTML = fileURLToPath(new URL('../../web/dist/console.html', import.meta.url));
+
+interface ServeFlags { config?: string; journal: string; host: string; port: string; seed?: string; data?: string; speed: string; barMs: string; staleMs: string }
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+export function registerServeCommand(program: Command, io: Io): void {
+  program.command('serve')
+    .description('Paper trading in wall-clock time with the live operator console and HTTP API.')
+    .option('--config <file>', 'run config (JSON); default: config/live.json')
+    .option('--journal <path>', 'journal file (an existing one is resumed)', 'out/serve/journal.db')
+    .option('--host <host>', 'interface to bind', '127.0.0.1')
+    .option('--port <port>', 'port (0 = any free port)', '7400')
+    .option('--seed <n>', 'seed of the synthetic feed and seeded decisions')
+    .option('--data <file>', 'replay this CSV at --speed instead of the synthetic feed')
+    .option('--speed <factor>', 'replay speed factor for --data', '60')
+    .option('--bar-ms <ms>', 'synthetic feed: one bar per instrument every this many ms', '1000')
+    .option('--stale-ms <ms>', 'market data older than this raises STALE_MARKET_DATA', '10000')
+    .action(async (flags: ServeFlags) => {
+      const num = (name: string, text: string, min: number) => {
+        if (!/^\d+$/.test(text) || Number(text) < min) throw new ReckonError('USAGE', `--${name}: "${text}" is not an integer >= ${min}`);
+        return Number(text);
+      };
+      const seed = flags.seed === undefined ? undefined : num('seed', flags.seed, 0);
+      const cfg = loadConfigFile(flags.config ?? LIVE_CONFIG_PATH, seed);
+      const env = { ...process.env };
+      let generated: string | null = null;
+      let auth = TokenAuth.from(cfg.raw.serve?.tokens ?? [], env);
+      if (!LOOPBACK.test(flags.host) && !auth.configured) {
+        throw new ReckonError('USAGE', `--host ${flags.host} is not loopback: configure tokens (serve.tokens in the config, or RECKON_VIEWER_TOKEN / RECKON_OPERATOR_TOKEN) before exposing the API`);
+      }
+      if (!auth.configured) {
+        // Loopback without configured tokens: a one-time operator token, shown once, only here.
+        generated = randomBytes(16).toString('hex');
+        auth = TokenAuth.from([], { RECKON_OPERATOR_TOKEN: generated });
+      }
+      const journalPath = resolve(flags.journal);
+      mkdirSync(dirname(journalPath), { recursive: true });
+      const clock = () => Date.now();
+      const feed: Feed = flags.data
+        ? new CsvFeed(flags.data, cfg.instrumentById, num('speed', flags.speed, 1), clock)
+        : new SyntheticFeed(cfg.instruments,
+          new Map(FIXTURE_INSTRUMENTS.filter((f) => cfg.instrumentById.has(f.id)).map((f) => [f.id, parseFixed(f.startPrice, cfg.instrumentById.get(f.id)!.priceScale)])),
+          new Map(FIXTURE_INSTRUMENTS.filter((f) => cfg.instrumentById.has(f.id)).map((f) => [f.id, parseFixed(f.typicalVolume, cfg.instrumentById.get(f.id)!.sizeScale)])),
+          cfg.seed, num('bar-ms', flags.barMs, 10), clock);
+      const live = LiveRunner.open({ config: cfg, journalPath, feed, clock, staleAfterMs: num('stale-ms', flags.staleMs, 100) });
+      const app = await buildServer({ live, auth, consoleHtml: loadConsoleHtml(CONSOLE_HTML) });
+      const address = await app.listen({ host: flags.host, port: num('port', flags.port, 0) });
+      live.run();
+      io.err(`reckon serve: ${feed.description}\n`);
+      io.err(`journal ${journalPath} (${live.restoredRecords} records restored), startup reconciliation ${live.ready ? 'clean' : `FAILED: ${live.startupError}`}\n`);
+      const url = address.replace('[::1]', 'localhost');
+      io.out(generated
+        ? `console: ${url}/#token=${generated}\n(one-time operator token for this session; set RECKON_OPERATOR_TOKEN / RECKON_VIEWER_TOKEN or serve.tokens to choose your own)\n`
+        : `console: ${url}/ (sign in with your token)\n`);
+      await new Promise<void>((done) => {
+        const stop = () => { void app.close().then(() => live.stop()).then(done); };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+}
