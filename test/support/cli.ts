@@ -15,8 +15,8 @@ export function reckon(args: readonly string[], opts: { cwd?: string } = {}): Cl
 }
 
 /** Starts the CLI without waiting (for kill tests). */
-export function reckonAsync(args: readonly string[]) {
-  return spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+export function reckonAsync(args: readonly string[], env: NodeJS.ProcessEnv = {}) {
+  return spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
 }
 
 export const tempDir = (prefix = 'reckon-'): string => mkdtempSync(join(tmpdir(), prefix));
