@@ -7,6 +7,10 @@ import { RECKON_VERSION } from '../version.js';
 import { registerRunCommands } from './run-commands.js';
 import { registerJournalCommands } from './journal-commands.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerPageCommands } from './page-commands.js';
+import { registerScenarioCommands } from './scenario-commands.js';
+import { registerIncidentCommands } from './incident-commands.js';
+import { registerPlaybookCommands } from './playbook-commands.js';
 
 /** Output sink, replaceable in tests. */
 export interface Io {
@@ -30,7 +34,11 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .showHelpAfterError();
   registerRunCommands(program, io, setExit);
   registerJournalCommands(program, io, setExit);
+  registerPageCommands(program, io);
   registerServeCommand(program, io);
+  registerScenarioCommands(program, io, setExit);
+  registerIncidentCommands(program, io);
+  registerPlaybookCommands(program, io);
   return program;
 }
 

@@ -9,6 +9,9 @@ import type { Command } from 'commander';
 import { ReckonError } from '../domain/errors.js';
 import { parseFixed } from '../domain/fixed-point.js';
 import { loadConfigFile } from '../config/load.js';
+import { simVenueFor, withFaultIdentity } from '../engine/replay.js';
+import { parseFaultSpec } from '../provider/sim/fault-plan.js';
+import { FAULT_KINDS } from '../records/records.js';
 import { FIXTURE_INSTRUMENTS } from '../config/fixture-instruments.js';
 import { CsvFeed, SyntheticFeed, type Feed } from '../live/feed.js';
 import { LiveRunner } from '../live/live-runner.js';
@@ -19,7 +22,7 @@ import type { Io } from './main.js';
 export const LIVE_CONFIG_PATH = fileURLToPath(new URL('../../config/live.json', import.meta.url));
 const CONSOLE_HTML = fileURLToPath(new URL('../../web/dist/console.html', import.meta.url));
 
-interface ServeFlags { config?: string; journal: string; host: string; port: string; seed?: string; data?: string; speed: string; barMs: string; staleMs: string }
+interface ServeFlags { faults?: string; config?: string; journal: string; host: string; port: string; seed?: string; data?: string; speed: string; barMs: string; staleMs: string }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
@@ -30,7 +33,8 @@ export function registerServeCommand(program: Command, io: Io): void {
     .option('--journal <path>', 'journal file (an existing one is resumed)', 'out/serve/journal.db')
     .option('--host <host>', 'interface to bind', '127.0.0.1')
     .option('--port <port>', 'port (0 = any free port)', '7400')
-    .option('--seed <n>', 'seed of the synthetic feed and seeded decisions')
+    .option('--seed <n>', 'seed of the synthetic feed, the faults and seeded decisions')
+    .option('--faults <spec>', `inject faults in the simulated venue: KIND:PROB[,KIND:PROB...] with KIND one of ${FAULT_KINDS.join(', ')}`)
     .option('--data <file>', 'replay this CSV at --speed instead of the synthetic feed')
     .option('--speed <factor>', 'replay speed factor for --data', '60')
     .option('--bar-ms <ms>', 'synthetic feed: one bar per instrument every this many ms', '1000')
@@ -41,7 +45,9 @@ export function registerServeCommand(program: Command, io: Io): void {
         return Number(text);
       };
       const seed = flags.seed === undefined ? undefined : num('seed', flags.seed, 0);
-      const cfg = loadConfigFile(flags.config ?? LIVE_CONFIG_PATH, seed);
+      let cfg = loadConfigFile(flags.config ?? LIVE_CONFIG_PATH, seed);
+      const faults = flags.faults === undefined ? undefined : parseFaultSpec(flags.faults, cfg.seed);
+      if (faults) cfg = withFaultIdentity(cfg, faults);
       const env = { ...process.env };
       let generated: string | null = null;
       let auth = TokenAuth.from(cfg.raw.serve?.tokens ?? [], env);
@@ -62,7 +68,7 @@ export function registerServeCommand(program: Command, io: Io): void {
           new Map(FIXTURE_INSTRUMENTS.filter((f) => cfg.instrumentById.has(f.id)).map((f) => [f.id, parseFixed(f.startPrice, cfg.instrumentById.get(f.id)!.priceScale)])),
           new Map(FIXTURE_INSTRUMENTS.filter((f) => cfg.instrumentById.has(f.id)).map((f) => [f.id, parseFixed(f.typicalVolume, cfg.instrumentById.get(f.id)!.sizeScale)])),
           cfg.seed, num('bar-ms', flags.barMs, 10), clock);
-      const live = LiveRunner.open({ config: cfg, journalPath, feed, clock, staleAfterMs: num('stale-ms', flags.staleMs, 100) });
+      const live = LiveRunner.open({ config: cfg, journalPath, feed, clock, staleAfterMs: num('stale-ms', flags.staleMs, 100), provider: simVenueFor(cfg, faults) });
       const app = await buildServer({ live, auth, consoleHtml: loadConsoleHtml(CONSOLE_HTML) });
       const address = await app.listen({ host: flags.host, port: num('port', flags.port, 0) });
       live.run();

@@ -10,7 +10,7 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import type { Instrument } from '../domain/types.js';
 import type { Bar } from '../marketdata/bar.js';
-import type { CancelRequest, MarketDrivenProvider, OrderStatusReport, PositionSnapshot, ProviderEvent, ReplaceRequest, SubmitRequest } from '../provider/port.js';
+import type { CancelRequest, InjectedFault, MarketDrivenProvider, OrderStatusReport, PositionSnapshot, ProviderEvent, ReplaceRequest, SubmitRequest } from '../provider/port.js';
 
 type Call =
   | { readonly c: 'submit'; readonly ts: number; readonly req: Omit<SubmitRequest, 'instrument'> & { instrument: string } }
@@ -83,6 +83,7 @@ export class PersistentVenue implements MarketDrivenProvider {
     if (events.length > 0) this.log({ c: 'poll', ts });
     return events;
   }
+  drainFaults(): InjectedFault[] { return this.inner.drainFaults?.() ?? []; }
   positions(ts: number, account: string): PositionSnapshot[] { return this.inner.positions(ts, account); }
   openOrders(ts: number, account: string): OrderStatusReport[] { return this.inner.openOrders(ts, account); }
   queryOrder(ts: number, account: string, clientOrderId: string): OrderStatusReport | 'not_found' { return this.inner.queryOrder(ts, account, clientOrderId); }
