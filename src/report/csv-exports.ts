@@ -29,8 +29,11 @@ interface OrderRow {
 
 const STATUS_OF: Readonly<Record<string, string>> = {
   ack: 'working', partial_fill: 'partially_filled', fill: 'filled', cancelled: 'cancelled', expired: 'expired',
-  reject: 'rejected', replaced: 'working', cancel_reject: '', status: '',
+  reject: 'rejected', replaced: 'working', cancel_reject: '',
 };
+
+/** Order statuses never left again (FIX OrdStatus precedence: status does not regress). */
+const TERMINAL = new Set(['filled', 'cancelled', 'expired', 'rejected', 'replaced', 'not_found']);
 
 /** Quotes a CSV field when it holds a comma, quote or line break. */
 export function csvField(v: string | number | null | undefined): string {
@@ -67,15 +70,15 @@ export function buildCsvExports(records: Iterable<JournalRecord>, summary: RunSu
       });
     } else if (r.type === 'S05.provider') {
       const p = r.payload;
-      if (p.kind === 'position_report') continue;
+      if (p.kind === 'position_report' || p.kind === 'fault_injected') continue;
       const o = orders.get(p.clientOrderId);
       if (p.kind === 'replaced' && p.origClientOrderId) {
         const orig = orders.get(p.origClientOrderId);
         if (orig) orig.status = 'replaced';
       }
       if (o) {
-        const st = STATUS_OF[p.kind];
-        if (st && !(o.status === 'filled' && st !== 'filled')) o.status = st;
+        const st = p.kind === 'status' ? (p.ordStatus === 'new' ? 'working' : p.ordStatus) : STATUS_OF[p.kind];
+        if (st && !TERMINAL.has(o.status)) o.status = st;
         if (p.providerOrderId) o.providerOrderId = p.providerOrderId;
       }
       if (p.kind === 'fill' || p.kind === 'partial_fill') {

@@ -19,7 +19,7 @@ function writeFile(outFile: string, text: string): void {
 
 /** `reckon trace JOURNAL -o FILE.html`. */
 export async function writeTrace(journalPath: string, outFile: string): Promise<void> {
-  const records = await readJournal(journalPath);
+  const records = readJournal(journalPath);
   writeFile(outFile, buildTraceHtml(records, { title: `Reckon trace · ${basename(dirname(journalPath))}`, source: journalPath }));
 }
 
@@ -38,8 +38,8 @@ export async function writeReport(journalOrDir: string, outFile: string): Promis
   const { journal, dir } = resolveRun(journalOrDir);
   const files = readRunFiles(dir);
   // The journal is read twice (CSV exports, then the page) so neither pass holds it in memory.
-  const csv = writeCsvExports(await readJournal(journal), dirname(outFile), files.summary);
-  writeReportFrom(await readJournal(journal), files, outFile, { source: journal, csvFiles: csv });
+  const csv = writeCsvExports(readJournal(journal), dirname(outFile), files.summary);
+  writeReportFrom(readJournal(journal), files, outFile, { source: journal, csvFiles: csv });
 }
 
 /** Writes the report page from records and run files already at hand (tests, the engine). */

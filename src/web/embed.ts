@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { ReckonError } from '../domain/errors.js';
 
 export type PageName = 'trace' | 'report';
 
@@ -19,7 +20,7 @@ export function templateDir(): string {
 /** The built single-file template of a page; throws a clear error when `npm run build:web` has not run. */
 export function loadTemplate(page: PageName): string {
   const file = resolve(templateDir(), `${page}.html`);
-  if (!existsSync(file)) throw new Error(`page template ${file} is missing: run "npm run build:web"`);
+  if (!existsSync(file)) throw new ReckonError('INVARIANT', `page template ${file} is missing: run "npm run build:web"`);
   return readFileSync(file, 'utf8');
 }
 

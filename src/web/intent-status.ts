@@ -72,7 +72,7 @@ export class IntentAccumulator {
   }
 
   private provider(p: Extract<JournalRecord, { type: 'S05.provider' }>['payload']): void {
-    if (p.kind === 'position_report') return;
+    if (p.kind === 'position_report' || p.kind === 'fault_injected') return;
     this.orderIds.add(p.clientOrderId);
     if (p.providerOrderId) this.orderIds.add(p.providerOrderId);
     const o = this.orders.get(p.clientOrderId);
@@ -88,7 +88,7 @@ export class IntentAccumulator {
         this.fills++;
         if (o) {
           o.cum = add(o.cum, dec(p.lastQty));
-          o.open = !isZero(dec(p.leavesQty));
+          o.open = o.open && !isZero(dec(p.leavesQty));
         }
         break;
       case 'cancelled':
@@ -96,9 +96,11 @@ export class IntentAccumulator {
         if (o) o.open = false;
         break;
       case 'ack':
-      case 'status':
       case 'replaced':
-        if (o) o.open = !isZero(dec(p.leavesQty));
+        if (o && o.open) o.open = !isZero(dec(p.leavesQty));
+        break;
+      case 'status':
+        if (o && o.open) o.open = (p.ordStatus === 'new' || p.ordStatus === 'partially_filled') && !isZero(dec(p.leavesQty));
         break;
       default:
         break;

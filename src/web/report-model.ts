@@ -47,7 +47,7 @@ export function buildReportData(input: ReportInput): ReportData {
   let firstTs: number | null = null, lastTs = 0, lastSeq = 0, headHash = '';
 
   for (const r of input.records) {
-    if (firstTs === null) firstTs = r.ts;
+    if (firstTs === null && r.ts > 0) firstTs = r.ts; // a run record may carry ts 0
     lastTs = r.ts; lastSeq = r.seq; headHash = r.hash;
     trade.add(r);
     switch (r.type) {

@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ReckonError } from '../domain/errors.js';
 import type { PriceSeries, RunSummary } from './data-types.js';
 
 export interface EquityRow {
@@ -20,7 +21,7 @@ function lines(text: string): string[][] {
 function columns(header: string[] | undefined, want: readonly string[], file: string): number[] {
   const idx = want.map((w) => (header ?? []).indexOf(w));
   const missing = want.filter((_, i) => idx[i]! < 0);
-  if (missing.length) throw new Error(`${file}: missing column(s) ${missing.join(', ')}`);
+  if (missing.length) throw new ReckonError('BAD_INPUT', `${file}: missing column(s) ${missing.join(', ')}`);
   return idx;
 }
 

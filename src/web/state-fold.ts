@@ -5,7 +5,8 @@
  * - expected: signed fill quantities (S05 fill / partial_fill, de-duplicated by execId), set to the
  *   confirmed value by an S06 adjustment (the recovery rule: expected := confirmed);
  * - confirmed: the last S05 position report;
- * - working: signed leaves of open orders (an S04 submit counts until the provider answers);
+ * - working: signed leaves of open orders (an S04 submit counts until the provider answers; an
+ *   order that ended never works again: status does not regress);
  * - residual = desired − confirmed, drift = expected − confirmed.
  */
 import type { JournalRecord } from '../records/records.js';
@@ -28,6 +29,8 @@ interface OrderState {
   readonly sign: 1n | -1n;
   leaves: Dec;
   open: boolean;
+  /** Ended (filled, cancelled, expired, rejected, not found): status never regresses from here. */
+  terminal: boolean;
 }
 
 export type ChangeSink = (seq: number, key: number, field: number, value: string) => void;
@@ -59,6 +62,12 @@ export class StateFolder {
     o.open = open;
   }
 
+  /** Ends an order: no later ack or status report puts it back to work. */
+  private end(o: OrderState): void {
+    this.setLeaves(o, ZERO, false);
+    o.terminal = true;
+  }
+
   /** Applies one record and emits the fields it changed. */
   apply(r: JournalRecord): void {
     if (r.instrument === null) return;
@@ -70,12 +79,12 @@ export class StateFolder {
       case 'S04.order': {
         const p = r.payload;
         if (p.kind === 'submit') {
-          const o: OrderState = { key: s, sign: p.side === 'buy' ? 1n : -1n, leaves: ZERO, open: false };
+          const o: OrderState = { key: s, sign: p.side === 'buy' ? 1n : -1n, leaves: ZERO, open: false, terminal: false };
           this.orders.set(p.clientOrderId, o);
           this.setLeaves(o, dec(p.quantity), true);
         } else if (p.kind === 'replace') {
           // Working changes only when the provider confirms the replace.
-          this.orders.set(p.clientOrderId, { key: s, sign: p.side === 'buy' ? 1n : -1n, leaves: ZERO, open: false });
+          this.orders.set(p.clientOrderId, { key: s, sign: p.side === 'buy' ? 1n : -1n, leaves: ZERO, open: false, terminal: false });
         }
         break;
       }
@@ -94,9 +103,10 @@ export class StateFolder {
   private provider(r: Extract<JournalRecord, { type: 'S05.provider' }>, s: PositionState): void {
     const p = r.payload;
     if (p.kind === 'position_report') {
-      s.confirmed = dec(p.position);
+      if (!p.stale) s.confirmed = dec(p.position);
       return;
     }
+    if (p.kind === 'fault_injected') return;
     const o = this.orders.get(p.clientOrderId);
     switch (p.kind) {
       case 'partial_fill':
@@ -106,26 +116,35 @@ export class StateFolder {
         const signed = p.side === 'buy' ? dec(p.lastQty) : mul({ units: -1n, scale: 0 }, dec(p.lastQty));
         s.expected = add(s.expected, signed);
         const leaves = dec(p.leavesQty);
+        // A fill after a cancel counts toward expected but does not reopen the order.
         const order = o ?? this.track(p.clientOrderId, s, p.side === 'buy' ? 1n : -1n);
-        this.setLeaves(order, leaves, !isZero(leaves));
+        if (order.terminal) break;
+        if (isZero(leaves)) this.end(order);
+        else this.setLeaves(order, leaves, true);
         break;
       }
       case 'ack':
-      case 'status':
       case 'replaced': {
-        if (!o) return;
+        if (!o || o.terminal) return;
         const leaves = dec(p.leavesQty);
         this.setLeaves(o, leaves, !isZero(leaves));
         if (p.kind === 'replaced' && p.origClientOrderId) {
           const orig = this.orders.get(p.origClientOrderId);
-          if (orig) this.setLeaves(orig, ZERO, false);
+          if (orig) this.end(orig);
         }
+        break;
+      }
+      case 'status': {
+        if (!o || o.terminal) return;
+        const leaves = dec(p.leavesQty);
+        if (p.ordStatus === 'new' || p.ordStatus === 'partially_filled') this.setLeaves(o, leaves, !isZero(leaves));
+        else this.end(o);
         break;
       }
       case 'cancelled':
       case 'expired':
       case 'reject':
-        if (o) this.setLeaves(o, ZERO, false);
+        if (o) this.end(o);
         break;
       default:
         break;
@@ -133,7 +152,7 @@ export class StateFolder {
   }
 
   private track(clientOrderId: string, s: PositionState, sign: 1n | -1n): OrderState {
-    const o: OrderState = { key: s, sign, leaves: ZERO, open: false };
+    const o: OrderState = { key: s, sign, leaves: ZERO, open: false, terminal: false };
     this.orders.set(clientOrderId, o);
     return o;
   }

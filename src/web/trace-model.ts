@@ -30,7 +30,10 @@ function signed(q: string): string {
 
 function clientOrderIdOf(r: JournalRecord): string | null {
   if (r.type === 'S04.order') return r.payload.clientOrderId;
-  if (r.type === 'S05.provider' && r.payload.kind !== 'position_report') return r.payload.clientOrderId;
+  if (r.type === 'S05.provider') {
+    const p = r.payload;
+    return p.kind === 'position_report' ? null : p.kind === 'fault_injected' ? p.affects : p.clientOrderId;
+  }
   if (r.type === 'S03.risk') return r.payload.order.clientOrderId;
   return null;
 }
@@ -79,7 +82,7 @@ export function buildTraceData(records: Iterable<JournalRecord>, opts: TraceOpti
 
   let i = 0;
   for (const r of records) {
-    if (i === 0) firstTs = r.ts;
+    if (firstTs === 0 && r.ts > 0) firstTs = r.ts; // a run record may carry ts 0
     rc.seq.push(r.seq);
     rc.tsDelta.push(r.ts - prevTs);
     prevTs = r.ts;

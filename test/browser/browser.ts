@@ -7,6 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ARTIFACTS = join(ROOT, 'test-artifacts');
@@ -64,7 +65,8 @@ export async function inkedPixels(page: Page, selector: string): Promise<number>
   return page.$$eval(selector, (els) => {
     let best = 0;
     for (const el of els) {
-      const c = el as HTMLCanvasElement;
+      // Structural type: the root tsconfig has no DOM lib.
+      const c = el as unknown as { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null };
       if (!c.width || !c.height) continue;
       const ctx = c.getContext('2d');
       if (!ctx) continue;
@@ -80,4 +82,9 @@ export async function inkedPixels(page: Page, selector: string): Promise<number>
     }
     return best;
   });
+}
+
+/** expect.poll with a timeout for a loaded CI machine (vitest's default is 1 s). */
+export function poll<T>(fn: () => Promise<T> | T) {
+  return expect.poll(fn, { timeout: 15_000 });
 }

@@ -6,7 +6,7 @@ export function Playbook({ entry, compact = false }: { entry: FailureEntry | und
   if (!entry) return <div className="muted">No catalog entry for this code.</div>;
   return (
     <div className="playbook" data-testid="playbook" data-code={entry.code}>
-      <div style={{ display: 'flex', gap: 8, alignItems: 'center', marginBottom: 4 }}>
+      <div className="playbook-head">
         <code>{entry.code}</code> <SeverityBadge severity={entry.severity} /> <b>{entry.title}</b>
         {entry.opensIncident && <span className="badge">opens incident</span>}
       </div>

@@ -5,7 +5,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { cssVar, useColorScheme } from './theme';
+import { cssVar, useColorScheme } from '../lib/theme';
 
 export interface EquitySeries {
   readonly ts: readonly number[];

@@ -5,7 +5,7 @@
 import { useEffect, useRef } from 'react';
 import { CandlestickSeries, ColorType, createChart, createSeriesMarkers, LineSeries, type SeriesMarker, type UTCTimestamp } from 'lightweight-charts';
 import type { FillPoint, PriceSeries } from '../../../src/web/data-types';
-import { cssVar, useColorScheme } from './theme';
+import { cssVar, useColorScheme } from '../lib/theme';
 
 /** Index of the last bar at or before `ts` (bars sorted by ts). */
 function barAt(ts: readonly number[], t: number): number {

@@ -24,15 +24,14 @@ export function RecordsView({ model, catalog, onIntent, onSeq }: { model: TraceM
   const renderRow = (i: number): ReactNode => {
     const k = rows[i];
     return (
-      <>
-        <span className="mono num" style={{ width: 70 }}>{r.seq[k]}</span>
+      <div className="rec-row" style={{ display: 'flex', alignItems: 'center', gap: 8, width: '100%' }}>
+        <span className="mono num" style={{ width: 64 }}>{r.seq[k]}</span>
         <StageBadge type={model.typeOf(k)} />
-        <span style={{ width: 120 }}>{model.str(r.kind[k])}</span>
-        <span className="muted" style={{ width: 110 }}>{model.str(r.instrument[k]) ?? ''}</span>
-        <span className="mono muted">{model.str(r.corr[k]) ?? ''}</span>
-        <span className="spacer" />
+        <span style={{ width: 130 }}>{model.str(r.kind[k])}</span>
+        <span className="muted" style={{ width: 96 }}>{model.str(r.instrument[k]) ?? ''}</span>
+        <span className="mono muted grow">{model.str(r.corr[k]) ?? ''}</span>
         <span className="mono muted">{isoTs(model.ts[k])}</span>
-      </>
+      </div>
     );
   };
   const rec = sel >= 0 && sel < rows.length ? model.record(rows[sel]) : null;
@@ -51,7 +50,7 @@ export function RecordsView({ model, catalog, onIntent, onSeq }: { model: TraceM
       <section className="main panel">
         {rec ? (
           <div className="chain">
-            {rec.correlationId && <p>Chain: <button className="linkbtn mono" onClick={() => onIntent(rec.correlationId!)}>{rec.correlationId}</button></p>}
+            {rec.correlationId && <p className="records-chain">Chain: <button className="linkbtn mono" onClick={() => onIntent(rec.correlationId!)}>{rec.correlationId}</button></p>}
             <ol className="timeline"><RecordCard r={rec} catalog={catalog} onSeq={onSeq} /></ol>
           </div>
         ) : <div className="empty">Select a record.</div>}

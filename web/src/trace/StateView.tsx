@@ -14,6 +14,8 @@ export function StateView({ model, index, seq, onSeq, onIntent }: { model: Trace
   const { rows, changed } = useMemo(() => index.at(seq), [index, seq]);
   const ri = model.indexOfSeq(seq);
   const rec = ri >= 0 ? model.record(ri) : null;
+  const around: number[] = [];
+  for (let k = Math.max(0, ri - 8); k <= Math.min(model.recordCount - 1, ri + 8); k++) around.push(k);
 
   const step = (dir: 1 | -1) => {
     let lo = 0, hi = changes.length;
@@ -57,6 +59,26 @@ export function StateView({ model, index, seq, onSeq, onIntent }: { model: Trace
       )}
       <div className="state-table">
         <PositionsTable rows={rows} changed={changed} testId="state-table" />
+        <div className="around">
+          <div className="section-title">journal around seq {seq}</div>
+          <table className="grid around-table">
+            <tbody>
+              {around.map((k) => {
+                const r = model.record(k);
+                return (
+                  <tr key={k} className={r.seq === seq ? 'current' : ''} onClick={() => onSeq(r.seq)}>
+                    <td className="num" style={{ width: 80 }}>{r.seq}</td>
+                    <td style={{ width: 44 }}><StageBadge type={r.type} /></td>
+                    <td style={{ width: 150 }} className="mono">{r.kind}</td>
+                    <td style={{ width: 110 }}>{r.instrument ?? ''}</td>
+                    <td className="mono muted">{r.correlationId ?? ''}</td>
+                    <td className="mono muted num">{isoTs(r.ts)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       </div>
       <p className="muted hint">
         desired: last S02 · expected: own fills (de-duplicated by execId), set to confirmed by an S06 adjustment · confirmed: last S05 position report ·

@@ -15,6 +15,9 @@ export interface ChainSummary {
   readonly codes: readonly string[];
 }
 
+/** Provider events that end an order (or replace it): the chain's order outcome. */
+const OUTCOMES = new Set(['reject', 'cancelled', 'expired', 'replaced']);
+
 /** Sums decimal strings exactly (BigInt at the widest scale). */
 export function sumDec(values: readonly string[]): string {
   let scale = 0;
@@ -46,14 +49,15 @@ export function summarizeChain(records: readonly RecordView[]): ChainSummary {
       case 'S02.desired': desired = String(p.desired); break;
       case 'S03.risk': risk = String(p.decision); riskRule = p.decision === 'rejected' ? String(p.ruleId) : null; break;
       case 'S05.provider':
-        if (p.kind === 'position_report') confirmed = String(p.position);
+        if (p.kind === 'position_report') { if (!p.stale) confirmed = String(p.position); }
         else if (p.kind === 'fill' || p.kind === 'partial_fill') {
           if (execIds.has(String(p.execId))) break;
           execIds.add(String(p.execId));
           fills.push((p.side === 'sell' ? '-' : '') + String(p.lastQty));
           lastFillKind = p.kind;
           orderOutcome = p.kind === 'fill' ? 'filled' : orderOutcome;
-        } else if (p.kind !== 'ack' && p.kind !== 'status') orderOutcome = String(p.kind);
+        } else if (OUTCOMES.has(String(p.kind))) orderOutcome = String(p.kind);
+        else if (p.kind === 'status' && p.ordStatus !== 'new' && p.ordStatus !== 'partially_filled') orderOutcome = String(p.ordStatus);
         break;
       case 'S06.reconciliation':
         if (p.kind === 'reconciliation') {
