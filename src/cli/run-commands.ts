@@ -8,7 +8,9 @@ import { Command, Option } from 'commander';
 import { ReckonError } from '../domain/errors.js';
 import { loadConfigFile, parseConfig, type RunConfig } from '../config/load.js';
 import { ensureSampleData } from '../marketdata/sample.js';
-import { runReplay, type ReplayResult } from '../engine/replay.js';
+import { runReplay, withFaultIdentity, type ReplayResult } from '../engine/replay.js';
+import { parseFaultSpec, type FaultPlan } from '../provider/sim/fault-plan.js';
+import { FAULT_KINDS } from '../records/records.js';
 import { renderSummary } from '../report/terminal.js';
 import { STRATEGY_KINDS } from '../strategy/registry.js';
 import { writeRunPages } from './pages.js';
@@ -22,7 +24,7 @@ export const DEMO_CONFIG_PATH = fileURLToPath(new URL('../../config/demo.json', 
 const RUN_FILES = ['journal.db', 'journal.db-wal', 'journal.db-shm', 'summary.json', 'equity.csv', 'prices.csv', 'rejected-rows.csv',
   'trace.html', 'report.html', 'orders.csv', 'fills.csv', 'positions.csv'];
 
-interface RunFlags { data?: string; config?: string; strategy?: string; seed?: string; out: string; resume?: boolean; badRows: 'fail' | 'quarantine'; json?: boolean }
+interface RunFlags { data?: string; config?: string; strategy?: string; seed?: string; out: string; resume?: boolean; badRows: 'fail' | 'quarantine'; json?: boolean; faults?: string }
 
 export function registerRunCommands(program: Command, io: Io, _setExit: (code: number) => void): void {
   program.command('demo')
@@ -45,22 +47,25 @@ export function registerRunCommands(program: Command, io: Io, _setExit: (code: n
     .option('--seed <n>', 'seed for seeded decisions (overrides the config)')
     .option('--out <dir>', 'output directory', 'out/run')
     .option('--resume', 'continue a killed run on the journal in --out (re-verifies every record first)')
+    .option('--faults <spec>', `inject faults in the simulated venue, seeded by --seed: KIND:PROB[,KIND:PROB...] with KIND one of ${FAULT_KINDS.join(', ')}`)
     .addOption(new Option('--bad-rows <policy>', 'on a bad market data row').choices(['fail', 'quarantine']).default('fail'))
     .option('--json', 'print summary.json to stdout instead of the table')
     .action(async (flags: RunFlags) => {
       const seed = flags.seed === undefined ? undefined : parseSeed(flags.seed);
       let cfg = flags.config ? loadConfigFile(flags.config, seed) : loadConfigFile(DEMO_CONFIG_PATH, seed);
       if (flags.strategy) cfg = onlyStrategyKind(cfg, flags.strategy, flags.config ?? DEMO_CONFIG_PATH);
-      const result = await replay(io, { ...flags, data: flags.data!, out: resolve(flags.out) }, cfg);
+      const faults = flags.faults === undefined ? undefined : parseFaultSpec(flags.faults, cfg.seed);
+      if (faults) cfg = withFaultIdentity(cfg, faults);
+      const result = await replay(io, { ...flags, data: flags.data!, out: resolve(flags.out), faults }, cfg);
       await finishRun(io, result, flags.json ?? false);
     });
 }
 
-async function replay(io: Io, flags: { data: string; out: string; resume?: boolean; badRows: 'fail' | 'quarantine'; json?: boolean }, cfg: RunConfig): Promise<ReplayResult> {
+async function replay(io: Io, flags: { data: string; out: string; resume?: boolean; badRows: 'fail' | 'quarantine'; json?: boolean; faults?: FaultPlan }, cfg: RunConfig): Promise<ReplayResult> {
   const bar = progressBar(io.isTTY && !flags.json);
   try {
     return await runReplay({
-      dataPath: flags.data, config: cfg, outDir: flags.out, resume: flags.resume, badRows: flags.badRows,
+      dataPath: flags.data, config: cfg, outDir: flags.out, resume: flags.resume, badRows: flags.badRows, faults: flags.faults,
       onProgress: (p) => bar.update(p),
     });
   } finally {

@@ -61,6 +61,8 @@ export function registerServeCommand(program: Command, io: Io): void {
       }
       const journalPath = resolve(flags.journal);
       mkdirSync(dirname(journalPath), { recursive: true });
+      // Live mode: the wall clock is the event clock, entering here and only here.
+      // eslint-disable-next-line no-restricted-properties
       const clock = () => Date.now();
       const feed: Feed = flags.data
         ? new CsvFeed(flags.data, cfg.instrumentById, num('speed', flags.speed, 1), clock)

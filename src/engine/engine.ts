@@ -4,6 +4,22 @@
  * It calls the pure deciders, appends every record they return to the journal (which assigns
  * seq and hash), folds the journaled record into each boundary's state, publishes it on the bus,
  * and routes commands to the provider port. It owns no decision itself.
+ *
+ * Provider outcomes it sequences (DESIGN §4):
+ * - In flight: a command without a definitive answer past `inFlightTimeoutMs` (event time) makes
+ *   the engine ask the provider (queryOrder) and journal the answer as an S05 `status` record;
+ *   unresolved, it raises ORDER_STUCK_IN_FLIGHT once per order. Nothing is ever resubmitted.
+ * - Unreachable: a call that throws ProviderUnreachableError opens one PROVIDER_UNREACHABLE
+ *   incident per outage; the command that failed stays in flight (never a reject); routing pauses
+ *   (intents and desired positions are still journaled); every bar polls; the first answer flags
+ *   PROVIDER_RECONNECTED, reconciles by mass order status and positions (trigger 'reconnect'),
+ *   then re-plans the paused pairs.
+ * - Reconciliation (interval, reconnect, end of run) checks open orders against the mass order
+ *   status first, then positions; after provider events it checks the touched positions.
+ * - A position snapshot older than the last fill or the last applied snapshot is journaled as
+ *   stale and flagged, never reconciled on (no false drift).
+ * - Simulation: faults a faulty venue injected are journaled (S05 fault_injected) before the
+ *   records they affect.
  */
 import { ReckonError } from '../domain/errors.js';
 import { formatSigned } from '../domain/fixed-point.js';
@@ -11,19 +27,21 @@ import { fmtPrice, fmtQty, notional } from '../domain/instrument.js';
 import { positionKey, signOf, type Instrument } from '../domain/types.js';
 import type { RunConfig } from '../config/load.js';
 import type { Bar, RejectedRow } from '../marketdata/bar.js';
-import type { MarketDrivenProvider, ProviderEvent } from '../provider/port.js';
+import { ProviderUnreachableError, type MarketDrivenProvider, type OrderStatusReport, type ProviderEvent } from '../provider/port.js';
 import type { JournalStore } from '../journal/store.js';
-import type { AnyDraft, JournalRecord, ReconTrigger } from '../records/records.js';
+import type { AnyDraft, Draft, JournalRecord, ReconTrigger } from '../records/records.js';
 import { InProcessBus } from '../bus/in-process.js';
 import { createStrategy } from '../strategy/registry.js';
 import type { Strategy, TargetSignal } from '../strategy/strategy.js';
 import { decidePortfolio, evolvePortfolio, initialPortfolioState, desiredOf, type PortfolioState } from '../portfolio/portfolio.js';
 import { decideRisk, evolveRisk, initialRiskState, tradingStateOf, type RiskLimits, type RiskState } from '../risk/risk.js';
-import { evolveExecution, initialExecutionState, positionOf, workingOf, type ExecutionState } from '../execution/state.js';
+import { evolveExecution, initialExecutionState, positionOf, statusReportEffect, workingOf, type ExecutionState, type OrderState } from '../execution/state.js';
 import { planOrders, type ExecutionSettings, type PlannedAction } from '../execution/planner.js';
-import { decideProviderEvent } from '../execution/provider-events.js';
+import { decideProviderEvent, decideStatusReport, stuckInFlightIncident } from '../execution/provider-events.js';
+import { OPEN } from '../execution/order-lifecycle.js';
 import { decideReconciliation, decideRecovery, evolveRecon, flagDraft, initialReconState, type ReconSettings, type ReconState } from '../reconciliation/reconciliation.js';
-import { evolveIncidents, initialIncidentState, type IncidentState } from '../operator/incidents.js';
+import { decideIncident, evolveIncidents, initialIncidentState, type IncidentCommand, type IncidentState } from '../operator/incidents.js';
+import { incidentDraft } from '../reconciliation/reconciliation.js';
 import { EquityTracker } from './equity.js';
 
 export interface EngineOptions {
@@ -39,7 +57,31 @@ export interface EngineOptions {
   readonly marketObserver?: (bar: Bar) => void;
   /** Sample equity hourly (for the summary and report). */
   readonly trackEquity?: boolean;
+  /** A command without a definitive answer for this long (event time) is queried at the provider (default 30 000 ms). */
+  readonly inFlightTimeoutMs?: number;
 }
+
+/** A scripted S01 intent with an explicit id (scenarios, operator tools). */
+export interface ScriptedIntent {
+  readonly ts: number;
+  readonly account: string;
+  readonly instrument: string;
+  readonly intentId: string;
+  readonly strategyId: string;
+  readonly mode: 'target' | 'delta';
+  /** Signed decimal at the instrument's size increment, e.g. "+2". */
+  readonly quantity: string;
+  readonly signal?: Readonly<Record<string, number | string>>;
+}
+
+/** An operator action through the engine (journaled S07 with actor and reason). */
+export type OperatorCommand =
+  | IncidentCommand
+  | { readonly action: 'kill_switch'; readonly engaged: boolean; readonly actor: string; readonly reason: string; readonly ts: number };
+
+export const DEFAULT_IN_FLIGHT_TIMEOUT_MS = 30_000;
+
+const UNREACHABLE = Symbol('unreachable');
 
 export class Engine {
   readonly bus: InProcessBus;
@@ -65,11 +107,20 @@ export class Engine {
   private readonly flushEachBar: boolean;
   readonly equity: EquityTracker | undefined;
   private readonly marketObserver: ((bar: Bar) => void) | undefined;
-  /** Pairs that are reconciled on the interval: every (account, instrument) a strategy trades. */
+  /** Pairs reconciled on the interval: every configured (account, instrument), the ones strategies trade first. */
   private readonly pairs: { account: string; instrument: Instrument }[] = [];
   private nextReconTs = -1;
   private now = 0;
   private dirty = false;
+  private readonly inFlightTimeoutMs: number;
+  /** The open outage, if the provider is known to be unreachable. */
+  private down: { readonly incidentId: string; readonly since: number } | null = null;
+  /** Pairs whose routing paused while the provider was unreachable: re-planned after reconnect. */
+  private readonly deferred = new Map<string, { account: string; instrument: Instrument; intentId: string; causationSeq: number }>();
+  /** Client order id -> seq of the command already queried past the timeout. */
+  private readonly queried = new Map<string, number>();
+  /** Client order id -> outage incident during which its last command threw (ambiguous send). */
+  private readonly ambiguous = new Map<string, string>();
 
   constructor(opts: EngineOptions) {
     const c = (this.cfg = opts.config);
@@ -89,6 +140,10 @@ export class Engine {
       this.strategies[inst.index]!.push(createStrategy(s, inst, c.strategyQty.get(s.id)!));
       if (!this.pairs.some((p) => p.account === s.account && p.instrument === inst)) this.pairs.push({ account: s.account, instrument: inst });
     }
+    // Reconciliation covers the whole book: every configured (account, instrument), traded pairs first.
+    for (const a of c.accounts) {
+      for (const inst of c.instruments) if (!this.pairs.some((p) => p.account === a.id && p.instrument === inst)) this.pairs.push({ account: a.id, instrument: inst });
+    }
     this.limits = c.instruments.map((i) => {
       const l = c.limits.get(i.id)!;
       return {
@@ -99,6 +154,7 @@ export class Engine {
     });
     this.execSettings = c.raw.execution;
     this.reconSettings = c.raw.reconciliation;
+    this.inFlightTimeoutMs = opts.inFlightTimeoutMs ?? DEFAULT_IN_FLIGHT_TIMEOUT_MS;
   }
 
   /** Appends a draft, folds it into every boundary's state and publishes it. */
@@ -121,13 +177,14 @@ export class Engine {
     this.count(record);
   }
 
-  /** The first record of a run: what drove it (config hash, seed, input identity). */
-  start(run: { runId: string; dataName: string; dataBytes: number; mode: 'replay' | 'live' | 'scenario'; version: string }): void {
+  /** The first record of a run: what drove it (config hash, seed, input identity, fault plan). */
+  start(run: { runId: string; dataName: string; dataBytes: number; mode: 'replay' | 'live' | 'scenario'; version: string; faults?: string }): void {
     this.append({
       ts: 0, type: 'S00.run', account: '*', instrument: null, correlationId: null, causationSeq: null,
       payload: {
         kind: 'run_started', runId: run.runId, configHash: this.cfg.hash, seed: this.cfg.seed,
         data: { name: run.dataName, bytes: run.dataBytes }, mode: run.mode, reckonVersion: run.version,
+        ...(run.faults === undefined ? {} : { faults: run.faults }),
       },
     });
   }
@@ -141,8 +198,8 @@ export class Engine {
     if (this.marketObserver) this.marketObserver(bar);
 
     this.provider.onBar(bar);
-    const events = this.provider.poll(bar.ts);
-    if (events.length > 0) this.onProviderEvents(events);
+    this.pollProvider(bar.ts);
+    this.checkInFlight(bar.ts);
 
     const strategies = this.strategies[idx]!;
     for (let i = 0; i < strategies.length; i++) {
@@ -151,6 +208,7 @@ export class Engine {
       if (t !== null) this.onTarget(s, t, bar);
     }
 
+    this.drainFaults();
     if (this.nextReconTs < 0) this.nextReconTs = bar.ts + this.cfg.raw.reconciliation.intervalMs;
     else if (bar.ts >= this.nextReconTs) {
       this.reconcileAll('interval', bar.ts);
@@ -182,10 +240,64 @@ export class Engine {
     ));
   }
 
+  /**
+   * Time passes without a bar (scenario scripts): provider events up to `ts` are applied and
+   * in-flight commands past the timeout are queried.
+   */
+  advance(ts: number): void {
+    if (ts < this.now) throw new ReckonError('USAGE', `time goes backwards: ${ts} < ${this.now}`);
+    this.now = ts;
+    this.pollProvider(ts);
+    this.checkInFlight(ts);
+  }
+
+  /**
+   * A scripted S01 intent with an explicit intent id, through portfolio, risk and execution like
+   * a strategy's. The pair joins the interval reconciliation.
+   *
+   * @example
+   * engine.scriptedIntent({ ts, account: 'fixture-account-01', instrument: 'FIX-ALPHA', intentId: 'fixture-intent-017',
+   *   strategyId: 'fixture', mode: 'target', quantity: '+2' });
+   */
+  scriptedIntent(i: ScriptedIntent): JournalRecord<'S01.intent'> {
+    const inst = this.cfg.instrumentById.get(i.instrument);
+    if (!inst) throw new ReckonError('USAGE', `scripted intent ${i.intentId}: unknown instrument ${i.instrument}`);
+    if (!this.cfg.accounts.some((a) => a.id === i.account)) throw new ReckonError('USAGE', `scripted intent ${i.intentId}: unknown account ${i.account}`);
+    this.advance(Math.max(i.ts, this.now));
+    if (!this.pairs.some((p) => p.account === i.account && p.instrument === inst)) this.pairs.push({ account: i.account, instrument: inst });
+    const last = this.lastPrice[inst.index];
+    const intent = this.append({
+      ts: this.now, type: 'S01.intent', account: i.account, instrument: inst.id, correlationId: i.intentId, causationSeq: null,
+      payload: {
+        kind: 'intent', intentId: i.intentId, strategyId: i.strategyId, mode: i.mode, quantity: i.quantity, signal: i.signal ?? { source: 'script' },
+        bar: last === undefined ? null : { line: 0, ts: this.now, close: fmtPrice(inst, last) },
+      },
+    }) as JournalRecord<'S01.intent'>;
+    this.onIntent(intent, inst);
+    return intent;
+  }
+
+  /**
+   * An operator action: acknowledge / resolve an incident (releasing the trading state the
+   * recovery rule set) or the kill switch. Returns the journaled records.
+   *
+   * @example
+   * engine.operator({ action: 'ack', incidentId: 'INC-41-POSITION_DRIFT', actor: 'ana', reason: 'external trade confirmed', ts });
+   */
+  operator(cmd: OperatorCommand): JournalRecord[] {
+    this.now = Math.max(this.now, cmd.ts);
+    if (cmd.action === 'kill_switch') {
+      return [this.append({ ts: this.now, type: 'S07.operator', account: '*', instrument: null, correlationId: null, causationSeq: null,
+        payload: { kind: 'kill_switch', engaged: cmd.engaged, actor: cmd.actor, reason: cmd.reason } })];
+    }
+    const d = decideIncident(this.incidents, { ...cmd, ts: this.now }, (i) => tradingStateOf(this.risk, i));
+    if (!d.ok) throw new ReckonError('USAGE', d.error);
+    return d.records.map((r) => this.append(r));
+  }
+
   /** End of input: drain the provider, reconcile everything once more, close the run record. */
   finish(result: { dataSha256: string; lastLine: number }): void {
-    const events = this.provider.poll(this.now);
-    if (events.length > 0) this.onProviderEvents(events);
+    this.pollProvider(this.now);
     this.reconcileAll('end_of_run', this.now);
     this.equity?.sample(this.now, true);
     this.append({
@@ -227,18 +339,29 @@ export class Engine {
   }
 
   private executeDesired(account: string, inst: Instrument, intentId: string, causationSeq: number): void {
+    if (this.down) {
+      // Routing pauses while the provider is unreachable; the pair is re-planned after reconnect.
+      this.deferred.set(positionKey(account, inst.id), { account, instrument: inst, intentId, causationSeq });
+      return;
+    }
     const desired = desiredOf(this.portfolio, account, inst.id);
     const last = this.lastPrice[inst.index];
     const actions = planOrders(this.execution, account, inst, desired, last ?? 0, intentId, this.execSettings);
-    for (const a of actions) this.route(account, inst, intentId, causationSeq, a);
+    for (const a of actions) {
+      if (this.down) {
+        this.deferred.set(positionKey(account, inst.id), { account, instrument: inst, intentId, causationSeq });
+        return;
+      }
+      this.route(account, inst, intentId, causationSeq, a);
+    }
   }
 
   private route(account: string, inst: Instrument, intentId: string, causationSeq: number, a: PlannedAction): void {
     const ts = this.now;
     if (a.kind === 'cancel') {
-      this.append({ ts, type: 'S04.order', account, instrument: inst.id, correlationId: intentId, causationSeq,
+      const cmd = this.append({ ts, type: 'S04.order', account, instrument: inst.id, correlationId: intentId, causationSeq,
         payload: { kind: 'cancel', clientOrderId: a.order.clientOrderId, reason: a.reason } });
-      this.provider.cancel(ts, { account, instrument: inst, clientOrderId: a.order.clientOrderId });
+      this.send(ts, a.order.clientOrderId, cmd, () => this.provider.cancel(ts, { account, instrument: inst, clientOrderId: a.order.clientOrderId }));
       return;
     }
     const pos = this.execution.positions.get(positionKey(account, inst.id));
@@ -265,18 +388,25 @@ export class Engine {
       return;
     }
     if (a.kind === 'submit') {
-      this.append({ ts, type: 'S04.order', account, instrument: inst.id, correlationId: intentId, causationSeq: decision.seq,
+      const cmd = this.append({ ts, type: 'S04.order', account, instrument: inst.id, correlationId: intentId, causationSeq: decision.seq,
         payload: { kind: 'submit', clientOrderId: a.clientOrderId, attempt: a.attempt, side: a.side, type: a.type, timeInForce: a.timeInForce,
           quantity: fmtQty(inst, a.quantity), limitPrice: a.limitPrice === null ? null : fmtPrice(inst, a.limitPrice) } });
-      this.provider.submit(ts, { account, instrument: inst, clientOrderId: a.clientOrderId, side: a.side, type: a.type,
-        timeInForce: a.timeInForce, quantity: a.quantity, limitPrice: a.limitPrice });
+      this.send(ts, a.clientOrderId, cmd, () => this.provider.submit(ts, { account, instrument: inst, clientOrderId: a.clientOrderId, side: a.side, type: a.type,
+        timeInForce: a.timeInForce, quantity: a.quantity, limitPrice: a.limitPrice }));
     } else {
       const orig = a.order.clientOrderId;
-      this.append({ ts, type: 'S04.order', account, instrument: inst.id, correlationId: intentId, causationSeq: decision.seq,
+      const cmd = this.append({ ts, type: 'S04.order', account, instrument: inst.id, correlationId: intentId, causationSeq: decision.seq,
         payload: { kind: 'replace', clientOrderId: a.clientOrderId, origClientOrderId: orig, attempt: a.attempt, side: a.order.side,
           quantity: fmtQty(inst, a.quantity), limitPrice: a.limitPrice === null ? null : fmtPrice(inst, a.limitPrice) } });
-      this.provider.replace(ts, { account, instrument: inst, origClientOrderId: orig, clientOrderId: a.clientOrderId, quantity: a.quantity, limitPrice: a.limitPrice });
+      this.send(ts, orig, cmd, () => this.provider.replace(ts, { account, instrument: inst, origClientOrderId: orig, clientOrderId: a.clientOrderId, quantity: a.quantity, limitPrice: a.limitPrice }));
     }
+  }
+
+  /** Sends a journaled command; an unreachable provider leaves it in flight (ambiguous, never a reject). */
+  private send(ts: number, orderId: string, cmd: JournalRecord, call: () => void): void {
+    const r = this.call(ts, cmd.correlationId, cmd.seq, call);
+    this.drainFaults();
+    if (r === UNREACHABLE && this.down) this.ambiguous.set(orderId, this.down.incidentId);
   }
 
   /** Sum over the account's other instruments of |confirmed + working| at the last price (money). */
@@ -294,13 +424,164 @@ export class Engine {
 
   // ------------------------------------------------------------------ provider -> reconciliation
 
+  // ------------------------------------------------------------------ provider link
+
+  /**
+   * Calls the provider; ProviderUnreachableError opens the outage (once) and returns UNREACHABLE.
+   * Any other error is a bug and propagates.
+   */
+  private call<T>(ts: number, correlationId: string | null, causationSeq: number | null, fn: () => T): T | typeof UNREACHABLE {
+    try {
+      return fn();
+    } catch (e) {
+      if (!(e instanceof ProviderUnreachableError)) throw e;
+      this.drainFaults();
+      if (!this.down) {
+        const incidentId = `INC-${this.journal.lastSeq() + 1}-PROVIDER_UNREACHABLE`;
+        this.append(incidentDraft({ ts, account: '*', instrument: null, correlationId, causationSeq }, incidentId, 'PROVIDER_UNREACHABLE',
+          `${e.message}; routing paused, commands sent stay in flight`, { operation: e.operation, error: e.message }));
+        this.down = { incidentId, since: ts };
+      }
+      return UNREACHABLE;
+    }
+  }
+
+  /**
+   * Journals the faults a simulated faulty venue injected (simulation metadata) before their
+   * effects; a fault on no order of ours takes the correlation of the call that met it.
+   */
+  private drainFaults(context: { correlationId: string | null; causationSeq: number | null } | null = null): void {
+    const faults = this.provider.drainFaults?.();
+    if (!faults || faults.length === 0) return;
+    for (const f of faults) {
+      const order = f.affects === null ? undefined : this.execution.orders.get(f.affects);
+      this.append({ ts: f.ts, type: 'S05.provider', account: f.account, instrument: f.instrument,
+        correlationId: order?.intentId ?? context?.correlationId ?? null, causationSeq: order?.lastCommandSeq ?? context?.causationSeq ?? null,
+        payload: { kind: 'fault_injected', fault: f.fault, occurrence: f.occurrence, detail: f.detail, affects: f.affects, simulated: true } });
+    }
+  }
+
+  /** Polls the provider: events are applied; the first answer after an outage reconnects. */
+  private pollProvider(ts: number): void {
+    const events = this.call(ts, null, null, () => this.provider.poll(ts));
+    this.drainFaults();
+    if (events === UNREACHABLE) return;
+    const wasDown = this.down;
+    if (wasDown) {
+      this.down = null;
+      this.append(flagDraft({ ts, account: '*', instrument: null, correlationId: null, causationSeq: null }, 'PROVIDER_RECONNECTED',
+        `provider reachable again after ${ts - wasDown.since} ms (${wasDown.incidentId}); reconciling by mass order status and positions`,
+        { incidentId: wasDown.incidentId, downSinceTs: wasDown.since, downMs: ts - wasDown.since }));
+    }
+    if (events.length > 0) this.onProviderEvents(events);
+    if (wasDown) {
+      this.reconcileAll('reconnect', ts);
+      const paused = [...this.deferred.values()];
+      this.deferred.clear();
+      for (const d of paused) if (!this.down) this.executeDesired(d.account, d.instrument, d.intentId, d.causationSeq);
+    }
+  }
+
+  /**
+   * Commands without an answer past the timeout: ask the provider and journal what it knows.
+   * Unresolved (unreachable) -> ORDER_STUCK_IN_FLIGHT once per order.
+   */
+  private checkInFlight(ts: number): void {
+    let due: OrderState[] | null = null;
+    for (const pos of this.execution.positions.values()) {
+      for (const o of pos.open) {
+        if ((o.status === 'pending_new' || o.status === 'pending_cancel' || o.status === 'pending_replace') && ts - o.lastCommandTs >= this.inFlightTimeoutMs
+          && this.queried.get(o.clientOrderId) !== o.lastCommandSeq) (due ??= []).push(o);
+      }
+    }
+    if (due === null) return;
+    for (const o of due) {
+      if (this.down) {
+        const id = `INC-${o.clientOrderId}-ORDER_STUCK_IN_FLIGHT`;
+        if (!this.incidents.incidents.has(id)) {
+          this.append(stuckInFlightIncident({ ts, account: o.account, instrument: o.instrument, correlationId: o.intentId, causationSeq: o.lastCommandSeq }, o.clientOrderId,
+            `order ${o.clientOrderId} (${o.status}) has no answer after ${ts - o.lastCommandTs} ms and the provider is unreachable (${this.down.incidentId}); it stays in flight`));
+        }
+        continue;
+      }
+      this.queried.set(o.clientOrderId, o.lastCommandSeq);
+      const r = this.call(ts, o.intentId, o.lastCommandSeq, () => this.provider.queryOrder(ts, o.account, o.clientOrderId));
+      this.drainFaults();
+      if (r === UNREACHABLE) { this.queried.delete(o.clientOrderId); continue; }
+      this.applyStatusReport(o, r, 'query', ts);
+    }
+  }
+
+  /** Journals a provider status report about one of our orders when it changes something. */
+  private applyStatusReport(o: OrderState, r: OrderStatusReport | 'not_found', source: 'query' | 'mass_status', ts: number): void {
+    const inst = this.cfg.instrumentById.get(o.instrument)!;
+    const view = r === 'not_found'
+      ? { ordStatus: 'not_found' as const, currentClientOrderId: null, cumQty: 0 }
+      : { ordStatus: r.status, currentClientOrderId: r.clientOrderId, cumQty: r.cumQty };
+    if (statusReportEffect(o, view) === null) return;
+    const asked = o.clientOrderId;
+    const draft: Draft<'S05.provider'> = {
+      ts, type: 'S05.provider', account: o.account, instrument: inst.id, correlationId: o.intentId, causationSeq: o.lastCommandSeq,
+      payload: r === 'not_found'
+        ? { kind: 'status', source, clientOrderId: asked, currentClientOrderId: null, providerOrderId: null, ordStatus: 'not_found',
+            quantity: fmtQty(inst, o.quantity), cumQty: fmtQty(inst, 0), leavesQty: fmtQty(inst, 0),
+            reason: this.ambiguous.has(asked) ? `the command sent during ${this.ambiguous.get(asked)} never reached the provider` : 'provider does not know the order',
+            origClientOrderId: null, raw: { status: 'not_found', clientOrderId: asked } }
+        : { kind: 'status', source, clientOrderId: asked, currentClientOrderId: r.clientOrderId, providerOrderId: r.providerOrderId, ordStatus: r.status,
+            quantity: fmtQty(inst, r.quantity), cumQty: fmtQty(inst, r.cumQty), leavesQty: fmtQty(inst, r.leavesQty), reason: null,
+            origClientOrderId: r.clientOrderId === asked ? null : asked, raw: r },
+    };
+    const followUps = decideStatusReport(this.execution, draft, inst, {
+      ambiguousSendIncident: this.ambiguous.get(asked) ?? null, hasIncident: (id) => this.incidents.incidents.has(id),
+    });
+    const rec = this.append(draft);
+    for (const f of followUps) this.append({ ...f, causationSeq: rec.seq });
+  }
+
+  /**
+   * Mass order status: every order we believe open (acknowledged, or with a command older than
+   * the in-flight timeout) is compared with the provider's open orders; one the provider does not
+   * list is queried. Provider open orders we never sent open UNKNOWN_ORDER_AT_PROVIDER.
+   */
+  private reconcileOrders(account: string, ts: number): void {
+    const reports = this.call(ts, null, null, () => this.provider.openOrders(ts, account));
+    this.drainFaults();
+    if (reports === UNREACHABLE) return;
+    const byId = new Map(reports.map((r) => [r.clientOrderId, r]));
+    const ours: OrderState[] = [];
+    for (const [key, pos] of this.execution.positions) if (key.startsWith(account + '|')) for (const o of pos.open) ours.push(o);
+    ours.sort((a, b) => a.submitSeq - b.submitSeq);
+    for (const o of ours) {
+      if (!OPEN.has(o.status)) continue;
+      const settled = (o.status === 'new' || o.status === 'partially_filled') && o.pending === null;
+      if (!settled && ts - o.lastCommandTs < this.inFlightTimeoutMs) continue; // a command still in transit
+      const listed = byId.get(o.clientOrderId) ?? (o.pending ? byId.get(o.pending.clientOrderId) : undefined);
+      if (listed) { this.applyStatusReport(o, listed, 'mass_status', ts); continue; }
+      const q = this.call(ts, o.intentId, o.lastCommandSeq, () => this.provider.queryOrder(ts, account, o.clientOrderId));
+      this.drainFaults();
+      if (q === UNREACHABLE) return;
+      this.applyStatusReport(o, q, 'mass_status', ts);
+    }
+    for (const r of reports) {
+      if (this.execution.orders.has(r.clientOrderId) || this.execution.unknownOrders.has(r.clientOrderId)) continue;
+      const inst = this.cfg.instrumentById.get(r.instrument);
+      if (!inst) continue;
+      const draft: Draft<'S05.provider'> = { ts, type: 'S05.provider', account, instrument: inst.id, correlationId: null, causationSeq: null,
+        payload: { kind: 'status', source: 'mass_status', clientOrderId: r.clientOrderId, currentClientOrderId: r.clientOrderId, providerOrderId: r.providerOrderId,
+          ordStatus: r.status, quantity: fmtQty(inst, r.quantity), cumQty: fmtQty(inst, r.cumQty), leavesQty: fmtQty(inst, r.leavesQty), reason: 'open at the provider, never sent by us', origClientOrderId: null, raw: r } };
+      const followUps = decideStatusReport(this.execution, draft, inst, { ambiguousSendIncident: null, hasIncident: (id) => this.incidents.incidents.has(id) });
+      const rec = this.append(draft);
+      for (const f of followUps) this.append({ ...f, causationSeq: rec.seq });
+    }
+  }
+
   private onProviderEvents(events: readonly ProviderEvent[]): void {
     const touched = new Map<string, { account: string; instrument: Instrument; correlationId: string | null; seq: number }>();
     for (const ev of events) {
       const inst = this.cfg.instrumentById.get(ev.instrument);
       if (!inst) throw new ReckonError('INVARIANT', `provider event for unknown instrument ${ev.instrument}`);
       const p = ev.payload;
-      const order = p.kind === 'position_report' ? undefined : this.execution.orders.get(p.clientOrderId);
+      const order = p.kind === 'position_report' || p.kind === 'fault_injected' ? undefined : this.execution.orders.get(p.clientOrderId);
       const draft: AnyDraft = {
         ts: ev.ts, type: 'S05.provider', account: ev.account, instrument: inst.id,
         correlationId: order?.intentId ?? null, causationSeq: order?.lastCommandSeq ?? null, payload: p,
@@ -314,19 +595,40 @@ export class Engine {
     for (const t of touched.values()) this.reconcile(t.account, t.instrument, 'provider_event', t.correlationId, t.seq, this.now);
   }
 
-  /** Snapshot every reconciled pair at the provider and reconcile it. */
+  /**
+   * Reconciles every pair against provider snapshots: open orders (mass order status) first,
+   * then positions. Skipped while the provider is known to be unreachable.
+   */
   reconcileAll(trigger: ReconTrigger, ts: number): void {
-    for (const p of this.pairs) this.reconcile(p.account, p.instrument, trigger, null, null, ts);
+    if (this.down) return;
+    if (trigger !== 'provider_event') {
+      const accounts: string[] = [];
+      for (const p of this.pairs) if (!accounts.includes(p.account)) accounts.push(p.account);
+      for (const a of accounts) if (!this.down) this.reconcileOrders(a, ts);
+    }
+    for (const p of this.pairs) if (!this.down) this.reconcile(p.account, p.instrument, trigger, null, null, ts);
   }
 
   private reconcile(account: string, inst: Instrument, trigger: ReconTrigger, correlationId: string | null, causationSeq: number | null, ts: number): void {
-    const snap = this.provider.positions(ts, account).find((s) => s.instrument === inst.id);
+    const snaps = this.call(ts, correlationId, causationSeq, () => this.provider.positions(ts, account));
+    this.drainFaults({ correlationId, causationSeq });
+    if (snaps === UNREACHABLE) return;
+    const snap = snaps.find((s) => s.instrument === inst.id);
     const position = snap?.position ?? 0;
+    const asOf = snap?.asOf ?? ts;
+    const pos = positionOf(this.execution, account, inst.id);
+    // A snapshot older than what we have already seen would create false drift: evidence only.
+    const stale = asOf < pos.lastFillTs || asOf < pos.confirmedAsOf;
     const report = this.append({
       ts, type: 'S05.provider', account, instrument: inst.id, correlationId, causationSeq,
-      payload: { kind: 'position_report', position: formatSigned(position, inst.sizeScale), asOf: ts, raw: snap ?? { position: 0 } },
+      payload: { kind: 'position_report', position: formatSigned(position, inst.sizeScale), asOf, raw: snap ?? { position: 0 }, ...(stale ? { stale: true as const } : {}) },
     });
-    const pos = positionOf(this.execution, account, inst.id);
+    if (stale) {
+      this.append(flagDraft({ ts, account, instrument: inst.id, correlationId, causationSeq: report.seq }, 'STALE_PROVIDER_SNAPSHOT',
+        `position snapshot as of ${asOf} is older than ${pos.lastFillTs > pos.confirmedAsOf ? `the last fill seen (${pos.lastFillTs})` : `the snapshot already applied (${pos.confirmedAsOf})`}: not reconciled on`,
+        { asOf, lastFillTs: pos.lastFillTs, confirmedAsOf: pos.confirmedAsOf, position: formatSigned(position, inst.sizeScale) }));
+      return;
+    }
     const before = this.recon.positions.get(positionKey(account, inst.id))?.classification ?? 'IN_SYNC';
     const check = this.append(decideReconciliation(this.recon, {
       ts, account, instrument: inst, trigger, correlationId, causationSeq: report.seq,
@@ -342,7 +644,7 @@ export class Engine {
       case 'S03.risk': if (r.payload.decision === 'accepted') c.riskAccepted++; else c.riskRejected++; break;
       case 'S04.order': if (r.payload.kind === 'submit') c.orders++; break;
       case 'S05.provider':
-        if (r.payload.kind === 'position_report') break;
+        if (r.payload.kind === 'position_report' || r.payload.kind === 'fault_injected') break;
         c.providerEvents++;
         if (r.payload.kind === 'fill' || r.payload.kind === 'partial_fill') c.fills++;
         else if (r.payload.kind === 'reject') c.providerRejected++;

@@ -3,6 +3,7 @@
  * provider, then summary.json, equity.csv and prices.csv in the output directory. `resume`
  * continues a killed run on its journal (see journal/resume.ts).
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ReckonError } from '../domain/errors.js';
@@ -14,7 +15,9 @@ import { SqliteJournal } from '../journal/sqlite.js';
 import { verifyJournal } from '../journal/verify.js';
 import { ResumingJournal } from '../journal/resume.js';
 import type { JournalStore } from '../journal/store.js';
-import { SimVenue } from '../provider/sim/venue.js';
+import { SimVenue, type SimVenueConfig } from '../provider/sim/venue.js';
+import { FaultyVenue } from '../provider/sim/faults.js';
+import { describeFaultPlan, type FaultPlan } from '../provider/sim/fault-plan.js';
 import { buildSummary, type Summary } from '../report/summary.js';
 import { PriceFile, writeEquityFile } from '../report/run-files.js';
 import { RECKON_VERSION } from '../version.js';
@@ -30,6 +33,8 @@ export interface ReplayOptions {
   readonly onProgress?: (p: { bytesRead: number; totalBytes: number; events: number; elapsedMs: number }) => void;
   /** Wall clock for throughput only (never enters a record). */
   readonly wallClock?: () => number;
+  /** Fault injection in the simulated venue (part of the run's identity: recorded in S00). */
+  readonly faults?: FaultPlan;
 }
 
 export interface ReplayResult {
@@ -40,14 +45,36 @@ export interface ReplayResult {
   readonly resumedRecords: number;
 }
 
-/** Builds the simulated venue from the run config. */
-export function simVenueFor(cfg: RunConfig): SimVenue {
+/** The simulated venue's settings from the run config. */
+export function simVenueConfigFor(cfg: RunConfig): SimVenueConfig {
   const p = cfg.raw.provider;
-  return new SimVenue({
+  return {
     latencyMs: p.latencyMs, slippageBps: p.slippageBps, participation: cfg.participation, feeCentiBps: cfg.feeCentiBps,
     maxOrderQty: new Map([...cfg.limits].filter(([, l]) => l.venueMaxOrderQty < Number.MAX_SAFE_INTEGER).map(([id, l]) => [id, l.venueMaxOrderQty])),
     accounts: cfg.accounts.map((a) => ({ id: a.id, startingCash: a.startingCash })), leverage: p.leverage,
-  });
+  };
+}
+
+/**
+ * Builds the simulated venue from the run config; with a fault plan, the faulty venue.
+ *
+ * @example
+ * const venue = simVenueFor(cfg, { seed: cfg.seed, rules: [{ kind: 'drop-ack', probability: 0.02 }] });
+ */
+export function simVenueFor(cfg: RunConfig, faults?: FaultPlan): SimVenue {
+  return faults === undefined ? new SimVenue(simVenueConfigFor(cfg)) : new FaultyVenue(simVenueConfigFor(cfg), faults);
+}
+
+/**
+ * The run config with a fault plan folded into its identity: the hash recorded in S00 (and the
+ * run id derived from it) changes with the faults, so `--resume` refuses a journal written with
+ * other faults or another seed.
+ *
+ * @example
+ * const faulty = withFaultIdentity(cfg, parseFaultSpec('drop-ack:0.02', cfg.seed));
+ */
+export function withFaultIdentity(cfg: RunConfig, plan: FaultPlan): RunConfig {
+  return { ...cfg, hash: createHash('sha256').update(`${cfg.hash}\nfaults ${describeFaultPlan(plan)}`).digest('hex') };
 }
 
 /**
@@ -77,14 +104,15 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
 
   const prices = new PriceFile(join(opts.outDir, 'prices.csv'), cfg.instruments);
   const engine = new Engine({
-    config: cfg, journal, provider: simVenueFor(cfg), intentIdPrefix: opts.intentIdPrefix,
+    config: cfg, journal, provider: simVenueFor(cfg, opts.faults), intentIdPrefix: opts.intentIdPrefix,
     marketObserver: prices.onBar, trackEquity: true,
   });
   const quarantine = new QuarantineWriter(join(opts.outDir, 'rejected-rows.csv'));
   const totalBytes = statSync(opts.dataPath).size;
   let failed = true;
   try {
-    engine.start({ runId: `run-${cfg.hash.slice(0, 12)}`, dataName: basename(opts.dataPath), dataBytes: totalBytes, mode: 'replay', version: RECKON_VERSION });
+    engine.start({ runId: `run-${cfg.hash.slice(0, 12)}`, dataName: basename(opts.dataPath), dataBytes: totalBytes, mode: 'replay', version: RECKON_VERSION,
+      ...(opts.faults === undefined ? {} : { faults: describeFaultPlan(opts.faults) }) });
     const result = await readBars({
       path: opts.dataPath, instruments: cfg.instrumentById, badRows: opts.badRows ?? 'fail',
       onBar: (bar) => engine.onBar(bar),

@@ -3,8 +3,12 @@
  * goes through `transition()`. What the table does not list is an illegal transition: the status
  * stays as it is and the engine raises ILLEGAL_ORDER_TRANSITION — never an exception.
  *
- * Status never regresses: terminal states stay terminal; a fill on a cancelled or expired order
- * is accepted as the real world (the quantity counts) but the status does not reopen.
+ * Status never regresses (FIX OrdStatus precedence): terminal states stay terminal; a late ack
+ * (delivered after a fill, a cancel or an expiry — out-of-order delivery) is not in the table, so
+ * the status stays as it is and the engine raises ILLEGAL_ORDER_TRANSITION; a fill on a cancelled
+ * or expired order is accepted as the real world (the quantity counts) but the status does not
+ * reopen. `not_found` is terminal: the provider confirmed it
+ * does not know the order (never "unreachable", which changes nothing).
  */
 export type OrderStatus =
   | 'pending_new'
@@ -15,7 +19,8 @@ export type OrderStatus =
   | 'filled'
   | 'cancelled'
   | 'expired'
-  | 'rejected';
+  | 'rejected'
+  | 'not_found';
 
 export type OrderEvent =
   | 'submit'
@@ -33,24 +38,27 @@ export type OrderEvent =
 /** `restore` returns to the open status held before a pending cancel/replace. */
 type Target = OrderStatus | 'restore' | 'fill_after_cancel';
 
-export const TERMINAL: ReadonlySet<OrderStatus> = new Set(['filled', 'cancelled', 'expired', 'rejected']);
+export const TERMINAL: ReadonlySet<OrderStatus> = new Set(['filled', 'cancelled', 'expired', 'rejected', 'not_found']);
 export const OPEN: ReadonlySet<OrderStatus> = new Set(['pending_new', 'new', 'partially_filled', 'pending_cancel', 'pending_replace']);
 
 export const TRANSITIONS: Readonly<Record<OrderStatus, Readonly<Partial<Record<OrderEvent, Target>>>>> = {
+  // cancel_reject on an order with no request pending answers an earlier request (a replace and a
+  // cancel both refused): the status stays.
   pending_new: {
-    ack: 'new', reject: 'rejected', partial_fill: 'partially_filled', fill: 'filled',
+    cancel_reject: 'pending_new', ack: 'new', reject: 'rejected', partial_fill: 'partially_filled', fill: 'filled',
     cancel_request: 'pending_cancel', cancelled: 'cancelled', expired: 'expired',
   },
   new: {
-    ack: 'new', partial_fill: 'partially_filled', fill: 'filled', cancel_request: 'pending_cancel',
+    cancel_reject: 'new', ack: 'new', partial_fill: 'partially_filled', fill: 'filled', cancel_request: 'pending_cancel',
     replace_request: 'pending_replace', cancelled: 'cancelled', expired: 'expired',
   },
   partially_filled: {
-    partial_fill: 'partially_filled', fill: 'filled', cancel_request: 'pending_cancel',
+    cancel_reject: 'partially_filled', partial_fill: 'partially_filled', fill: 'filled', cancel_request: 'pending_cancel',
     replace_request: 'pending_replace', cancelled: 'cancelled', expired: 'expired',
   },
   pending_cancel: {
-    ack: 'pending_cancel', partial_fill: 'pending_cancel', fill: 'filled', cancelled: 'cancelled',
+    // A submit refused while our cancel was on its way: the refusal is definitive.
+    ack: 'pending_cancel', reject: 'rejected', partial_fill: 'pending_cancel', fill: 'filled', cancelled: 'cancelled',
     expired: 'expired', cancel_reject: 'restore', replaced: 'restore',
   },
   pending_replace: {
@@ -60,8 +68,26 @@ export const TRANSITIONS: Readonly<Record<OrderStatus, Readonly<Partial<Record<O
   filled: { cancel_reject: 'filled' },
   cancelled: { partial_fill: 'fill_after_cancel', fill: 'fill_after_cancel', cancel_reject: 'cancelled' },
   expired: { partial_fill: 'fill_after_cancel', fill: 'fill_after_cancel', cancel_reject: 'expired' },
-  rejected: {},
+  rejected: { cancel_reject: 'rejected' },
+  not_found: { cancel_reject: 'not_found' },
 };
+
+/**
+ * The status after a provider status report (query or mass order status), by FIX precedence:
+ * a terminal status never changes on a report; otherwise the provider's answer wins — an open
+ * report restores the open status (a pending cancel/replace it does not reflect was lost), a
+ * terminal one (or not_found) ends the order.
+ *
+ * @example
+ * statusAfterReport('filled', 'new', 'new')               // 'filled' (no regression)
+ * statusAfterReport('pending_new', 'new', 'new')          // 'new' (the lost ack)
+ * statusAfterReport('new', 'not_found', 'new')            // 'not_found'
+ */
+export function statusAfterReport(status: OrderStatus, reported: 'new' | 'partially_filled' | 'filled' | 'cancelled' | 'expired' | 'rejected' | 'not_found', openStatus: OrderStatus): OrderStatus {
+  if (TERMINAL.has(status)) return status;
+  if (reported === 'new' || reported === 'partially_filled') return openStatus;
+  return reported;
+}
 
 export type TransitionResult =
   | { readonly ok: true; readonly status: OrderStatus; readonly fillAfterCancel: boolean }

@@ -7,7 +7,8 @@ import { MONEY_SCALE, parseFixed } from '../domain/fixed-point.js';
 import { notional } from '../domain/instrument.js';
 import { positionKey, signOf, type Instrument, type OrderType, type Side, type TimeInForce } from '../domain/types.js';
 import type { JournalRecord } from '../records/records.js';
-import { OPEN, transition, type OrderEvent, type OrderStatus } from './order-lifecycle.js';
+import { OPEN, TERMINAL, statusAfterReport, transition, type OrderEvent, type OrderStatus } from './order-lifecycle.js';
+import type { ReportedOrderStatus } from '../records/records.js';
 
 export interface OrderState {
   /** Current client order id (changes on a confirmed replace). */
@@ -26,9 +27,12 @@ export interface OrderState {
   fillValue: number;
   status: OrderStatus;
   providerOrderId: string | null;
-  /** Seq of the S04 record that created it, and of the latest S04 command on it. */
+  /** Seq of the S04 record that created it, and of the latest S04 command on it (and that command's ts). */
   readonly submitSeq: number;
   lastCommandSeq: number;
+  lastCommandTs: number;
+  /** The provider has shown it knows the order (ack, fill, replace, cancel, open status report). */
+  acked: boolean;
   /** Replace in flight: the new id and total quantity. */
   pending: { readonly clientOrderId: string; readonly quantity: number } | null;
 }
@@ -36,8 +40,12 @@ export interface OrderState {
 export interface ExecutionPosition {
   /** What our own fill tracking implies (plus explicit reconciliation adjustments). */
   expected: number;
-  /** The last provider position report. */
+  /** The last provider position report (stale ones are never folded in). */
   confirmed: number;
+  /** asOf of the position report `confirmed` came from (-1 before the first). */
+  confirmedAsOf: number;
+  /** ts of the last fill seen for the pair, ours or not (-1 before the first). */
+  lastFillTs: number;
   /** Open orders of this pair in submission order. */
   readonly open: OrderState[];
 }
@@ -48,6 +56,8 @@ export interface ExecutionState {
   readonly positions: Map<string, ExecutionPosition>;
   /** Execution ids already applied: provider events are de-duplicated by them. */
   readonly execIds: Set<string>;
+  /** Client order ids the provider reported that we never sent (their fills are not ours: drift). */
+  readonly unknownOrders: Set<string>;
   /** Next attempt number per intent id (deterministic client order ids). */
   readonly attempts: Map<string, number>;
   /** Expected cash per account in money units (starting cash +- fills - fees). */
@@ -57,13 +67,13 @@ export interface ExecutionState {
 }
 
 export function initialExecutionState(startingCash: ReadonlyMap<string, number> = new Map()): ExecutionState {
-  return { orders: new Map(), positions: new Map(), execIds: new Set(), attempts: new Map(), cash: new Map(startingCash), fees: 0, fills: 0 };
+  return { orders: new Map(), positions: new Map(), execIds: new Set(), unknownOrders: new Set(), attempts: new Map(), cash: new Map(startingCash), fees: 0, fills: 0 };
 }
 
 export function positionOf(state: ExecutionState, account: string, instrument: string): ExecutionPosition {
   const key = positionKey(account, instrument);
   let p = state.positions.get(key);
-  if (!p) state.positions.set(key, (p = { expected: 0, confirmed: 0, open: [] }));
+  if (!p) state.positions.set(key, (p = { expected: 0, confirmed: 0, confirmedAsOf: -1, lastFillTs: -1, open: [] }));
   return p;
 }
 
@@ -78,6 +88,39 @@ export function workingOf(p: ExecutionPosition | undefined): number {
 /** The open status an order returns to after a pending cancel/replace resolves. */
 export function openStatusOf(o: OrderState): OrderStatus {
   return o.cumQty > 0 ? 'partially_filled' : o.status === 'pending_new' ? 'pending_new' : 'new';
+}
+
+/** What a provider status report says about an order, in integers. */
+export interface StatusReportView {
+  readonly ordStatus: ReportedOrderStatus;
+  readonly currentClientOrderId: string | null;
+  readonly cumQty: number;
+}
+
+export interface StatusReportEffect {
+  readonly status: OrderStatus;
+  readonly cumQty: number;
+  /** The replace we never heard about took effect at the provider. */
+  readonly replacedTo: { readonly clientOrderId: string; readonly quantity: number } | null;
+  readonly clearPending: boolean;
+}
+
+/**
+ * What a status report changes on an order, or null when it changes nothing (the engine writes
+ * a report only when it does; the fold applies the same function). Terminal orders never change.
+ *
+ * @example
+ * // our order pending_new (ack lost); provider says new, cumQty 0
+ * statusReportEffect(o, { ordStatus: 'new', currentClientOrderId: 'i-1.1', cumQty: 0 }) // { status: 'new', ... }
+ */
+export function statusReportEffect(o: OrderState, r: StatusReportView): StatusReportEffect | null {
+  if (TERMINAL.has(o.status)) return null;
+  const replacedTo = o.pending !== null && r.currentClientOrderId === o.pending.clientOrderId ? o.pending : null;
+  const cumQty = Math.max(o.cumQty, r.cumQty);
+  const status = statusAfterReport(o.status, r.ordStatus, cumQty > 0 ? 'partially_filled' : 'new');
+  const clearPending = o.pending !== null;
+  if (status === o.status && cumQty === o.cumQty && !clearPending) return null;
+  return { status, cumQty, replacedTo, clearPending };
 }
 
 const PROVIDER_EVENTS: Readonly<Record<string, OrderEvent>> = {
@@ -101,7 +144,7 @@ export function evolveExecution(state: ExecutionState, record: JournalRecord, in
           intentId: record.correlationId ?? p.clientOrderId, side: p.side, type: p.type, timeInForce: p.timeInForce,
           quantity: parseFixed(p.quantity, instrument.sizeScale), limitPrice: p.limitPrice === null ? null : parseFixed(p.limitPrice, instrument.priceScale),
           cumQty: 0, fillValue: 0, status: 'pending_new', providerOrderId: null,
-          submitSeq: record.seq, lastCommandSeq: record.seq, pending: null,
+          submitSeq: record.seq, lastCommandSeq: record.seq, lastCommandTs: record.ts, acked: false, pending: null,
         };
         state.orders.set(p.clientOrderId, o);
         positionOf(state, record.account, instrument.id).open.push(o);
@@ -113,6 +156,7 @@ export function evolveExecution(state: ExecutionState, record: JournalRecord, in
           o.status = r.status;
           o.pending = { clientOrderId: p.clientOrderId, quantity: parseFixed(p.quantity, instrument.sizeScale) };
           o.lastCommandSeq = record.seq;
+          o.lastCommandTs = record.ts;
           state.orders.set(p.clientOrderId, o);
         }
         bumpAttempt(state, record.correlationId, p.attempt);
@@ -121,6 +165,7 @@ export function evolveExecution(state: ExecutionState, record: JournalRecord, in
         if (o) {
           o.status = transition(o.status, 'cancel_request', openStatusOf(o)).status;
           o.lastCommandSeq = record.seq;
+          o.lastCommandTs = record.ts;
         }
       }
       return state;
@@ -128,14 +173,40 @@ export function evolveExecution(state: ExecutionState, record: JournalRecord, in
     case 'S05.provider': {
       const p = record.payload;
       const pos = positionOf(state, record.account, instrument.id);
+      if (p.kind === 'fault_injected') return state; // simulation metadata
       if (p.kind === 'position_report') {
+        if (p.stale) return state; // older than what we have seen: evidence only
         pos.confirmed = parseFixed(p.position, instrument.sizeScale);
+        if (p.asOf > pos.confirmedAsOf) pos.confirmedAsOf = p.asOf;
         return state;
       }
       const o = state.orders.get(p.clientOrderId);
+      if (!o) state.unknownOrders.add(p.clientOrderId);
+      if (p.kind === 'status') {
+        if (!o) return state;
+        const eff = statusReportEffect(o, { ordStatus: p.ordStatus, currentClientOrderId: p.currentClientOrderId, cumQty: parseFixed(p.cumQty, instrument.sizeScale) });
+        if (eff === null) return state;
+        if (eff.replacedTo) {
+          o.clientOrderId = eff.replacedTo.clientOrderId;
+          o.quantity = eff.replacedTo.quantity;
+        }
+        if (eff.clearPending) o.pending = null;
+        o.cumQty = eff.cumQty;
+        o.status = eff.status;
+        if (OPEN.has(o.status)) o.acked = true;
+        if (p.providerOrderId) o.providerOrderId = p.providerOrderId;
+        if (!OPEN.has(o.status)) {
+          const i = pos.open.indexOf(o);
+          if (i >= 0) pos.open.splice(i, 1);
+        }
+        return state;
+      }
       if (p.kind === 'fill' || p.kind === 'partial_fill') {
+        if (record.ts > pos.lastFillTs) pos.lastFillTs = record.ts;
         if (state.execIds.has(p.execId)) return state; // duplicate: already applied
         state.execIds.add(p.execId);
+        // A fill of an order we never sent is not ours: expected stays; reconciliation sees the drift.
+        if (!o) return state;
         const qty = parseFixed(p.lastQty, instrument.sizeScale);
         const price = parseFixed(p.lastPrice, instrument.priceScale);
         const fee = parseFixed(p.fee, MONEY_SCALE);
@@ -155,6 +226,7 @@ export function evolveExecution(state: ExecutionState, record: JournalRecord, in
       const event = PROVIDER_EVENTS[p.kind];
       if (!event) return state;
       const r = transition(o.status, event, openStatusOf(o));
+      if (p.kind !== 'reject' && p.kind !== 'cancel_reject') o.acked = true;
       if (p.kind === 'ack' && p.providerOrderId) o.providerOrderId = p.providerOrderId;
       if (p.kind === 'replaced' && r.ok && o.pending) {
         o.clientOrderId = o.pending.clientOrderId;

@@ -29,7 +29,7 @@ export interface LiveOptions {
   readonly journalPath: string;
   readonly feed: Feed;
   /** Wall clock (ms). Live mode is the one place event time comes from it. */
-  readonly clock?: () => number;
+  readonly clock: () => number;
   /** An instrument without a bar for this long is stale (STALE_MARKET_DATA, reducing). */
   readonly staleAfterMs?: number;
   /** The provider behind the persistence log (default: the simulated venue of the config). */
@@ -85,7 +85,7 @@ export class LiveRunner {
 
   private constructor(opts: LiveOptions) {
     const cfg = (this.config = opts.config);
-    this.clock = opts.clock ?? (() => Date.now());
+    this.clock = opts.clock;
     this.feed = opts.feed;
     this.staleAfterMs = opts.staleAfterMs ?? 10_000;
     this.journal = SqliteJournal.open(opts.journalPath, { durability: cfg.raw.journal.durability, batchSize: cfg.raw.journal.batchSize });

@@ -17,6 +17,8 @@ export type FailureCode =
   | 'FILL_AFTER_CANCEL'
   | 'ILLEGAL_ORDER_TRANSITION'
   | 'PROVIDER_UNREACHABLE'
+  | 'PROVIDER_RECONNECTED'
+  | 'STALE_PROVIDER_SNAPSHOT'
   | 'STALE_MARKET_DATA'
   | 'BAD_INPUT_QUARANTINED'
   | 'JOURNAL_INTEGRITY';
@@ -80,7 +82,7 @@ export const FAILURE_CATALOG: readonly FailureEntry[] = [
   {
     code: 'POSITION_DRIFT', title: 'Expected position differs from provider-confirmed position', severity: 'critical', opensIncident: true,
     detection: 'Reconciliation: expected − confirmed ≠ 0 (a missed fill, an unknown fill, an external trade, a lost cancel).',
-    automaticAction: 'Provider truth wins: an adjustment record sets expected := confirmed with both values, an incident opens, the instrument goes to the configured trading state (default reducing-only) until acknowledged.',
+    automaticAction: 'Provider truth wins: an adjustment record sets expected := confirmed with both values, an incident opens, the instrument goes to the configured trading state (reconciliation.onDrift, default reducing-only) until an operator acknowledges — released only when no other unacknowledged incident on the instrument still needs it.',
     operatorSteps: [
       'Read the adjustment record: expected before, confirmed, size of the adjustment.',
       'Find the cause in the provider events around it (missing or duplicated fill, external trade, lost cancel); confirm the provider position out of band if needed.',
@@ -95,7 +97,7 @@ export const FAILURE_CATALOG: readonly FailureEntry[] = [
   {
     code: 'UNKNOWN_ORDER_AT_PROVIDER', title: 'Provider reports an order we never sent', severity: 'critical', opensIncident: true,
     detection: 'A provider event or open-order snapshot names a client order id with no S04 command in the journal.',
-    automaticAction: 'Its fills change the confirmed position (reconciliation will raise drift); the instrument goes reducing-only.',
+    automaticAction: 'One incident per unknown client order id. Its fills are not counted as ours (expected stays), so they change only the provider-confirmed position: reconciliation finds the drift and the recovery rule adjusts and puts the instrument reducing-only (POSITION_DRIFT).',
     operatorSteps: [
       'Check whether another system or a person trades the same account.',
       'Cancel the unknown order at the provider if it is still open.',
@@ -105,8 +107,8 @@ export const FAILURE_CATALOG: readonly FailureEntry[] = [
   },
   {
     code: 'ORDER_MISSING_AT_PROVIDER', title: 'Working order not found at the provider', severity: 'critical', opensIncident: true,
-    detection: 'Reconciliation against the open-order snapshot: an order we believe working is "not found" (distinct from provider unreachable).',
-    automaticAction: 'The order stops counting as working only after the provider confirms it is unknown; the residual becomes visible.',
+    detection: 'Reconciliation against the mass order status (interval, reconnect, end of run): an order we believe working is absent, and the provider answers "not found" when asked for it (distinct from provider unreachable).',
+    automaticAction: 'An S05 status record (ordStatus not_found) closes the order: it stops counting as working only after the provider confirms it is unknown; the residual becomes visible (RESIDUAL_UNEXPLAINED).',
     operatorSteps: [
       'Query the order at the provider by client order id and by provider order id.',
       'If it never arrived, let the strategy re-target; if it was filled, reconcile the fills.',
@@ -116,8 +118,8 @@ export const FAILURE_CATALOG: readonly FailureEntry[] = [
   },
   {
     code: 'ORDER_STUCK_IN_FLIGHT', title: 'Order without a definitive outcome', severity: 'warning', opensIncident: true,
-    detection: 'An order sent (S04) has no ack or reject after the configured timeout (ambiguous outcome: timeout, send failure, disconnect).',
-    automaticAction: 'The order stays in flight (never treated as rejected); the provider is asked for its status before anything is resubmitted.',
+    detection: 'An order command (S04) has no definitive answer past the in-flight timeout (default 30 s event time) and asking the provider does not resolve it: the provider is unreachable (ambiguous: timeout, send failure, disconnect), or it answers "not found" for a submission it never acknowledged.',
+    automaticAction: 'Past the timeout the engine asks the provider (S05 status, source "query") and applies what it knows. Unresolved, the order stays in flight — never treated as rejected, never resubmitted under a new id; reconciliation by mass order status after reconnect resolves it. A submission the provider does not know is closed as not_found.',
     operatorSteps: [
       'Check provider connectivity.',
       'Query the order status at the provider; the next reconciliation resolves it.',
@@ -158,14 +160,34 @@ export const FAILURE_CATALOG: readonly FailureEntry[] = [
   },
   {
     code: 'PROVIDER_UNREACHABLE', title: 'Provider unreachable', severity: 'critical', opensIncident: true,
-    detection: 'Send failure, disconnect or a status query that times out (distinct from "not found").',
-    automaticAction: 'All instruments of the account go to halted; orders sent stay in flight until reconciliation after reconnect.',
+    detection: 'A request, poll, snapshot or query fails with "unreachable" (send failure, disconnect, timeout; distinct from "not found"). One incident per outage.',
+    automaticAction: 'Routing pauses: intents and desired positions are still journaled, no order is sent. The command that failed stays in flight (ambiguous: never a reject). Every bar the engine polls; on the first answer it flags PROVIDER_RECONNECTED, reconciles by mass order status and positions (trigger "reconnect") — lost fills show as drift and go through the recovery rule — and then re-plans the paused pairs.',
     operatorSteps: [
       'Check network and provider status.',
-      'After reconnect, the engine reconciles by mass order status and positions before trading resumes.',
-      'Acknowledge after the startup reconciliation is clean.',
+      'After reconnect, read the reconnect reconciliation: S05 status records resolve in-flight orders; any POSITION_DRIFT incident shows fills lost in the gap.',
+      'Acknowledge after the reconnect reconciliation is clean; resolve with the cause of the outage.',
     ],
     escalation: [{ afterMs: 5 * MIN, severity: 'critical', action: 'Unreachable for five minutes: call the provider desk.' }],
+  },
+  {
+    code: 'PROVIDER_RECONNECTED', title: 'Provider reachable again', severity: 'info', opensIncident: false,
+    detection: 'The first successful poll after an outage (PROVIDER_UNREACHABLE).',
+    automaticAction: 'Events received are applied, then every pair is reconciled by mass order status and positions (trigger "reconnect"), then pairs whose routing paused are re-planned.',
+    operatorSteps: [
+      'Review the reconnect reconciliation records that follow the flag.',
+      'Acknowledge the PROVIDER_UNREACHABLE incident named in the flag once they are clean.',
+    ],
+    escalation: [],
+  },
+  {
+    code: 'STALE_PROVIDER_SNAPSHOT', title: 'Provider position snapshot older than what we have seen', severity: 'warning', opensIncident: false,
+    detection: 'A position snapshot whose asOf is older than the last fill seen for the pair, or older than the snapshot already applied (asOf < max(last fill ts, confirmed asOf)).',
+    automaticAction: 'The snapshot is journaled (S05 position_report with stale: true) but not folded into the confirmed position, and the pair is not reconciled on it: no adjustment, no false drift. The next fresh snapshot reconciles.',
+    operatorSteps: [
+      'No action for an occasional stale snapshot.',
+      'If it repeats, check the provider\'s position service (caching, replication lag).',
+    ],
+    escalation: [{ afterMs: 1 * HOUR, severity: 'warning', action: 'Stale snapshots for an hour: positions are not being reconciled; raise it with the provider.' }],
   },
   {
     code: 'STALE_MARKET_DATA', title: 'Market data stale', severity: 'warning', opensIncident: true,
@@ -200,6 +222,23 @@ export const FAILURE_CATALOG: readonly FailureEntry[] = [
 ];
 
 const BY_CODE = new Map(FAILURE_CATALOG.map((e) => [e.code, e]));
+
+/** The generated playbook document, relative to the repository root. */
+export const PLAYBOOK_DOC = 'docs/playbooks.md';
+
+/** Anchor of a code's section in docs/playbooks.md: its code in lower case. */
+export const playbookAnchor = (code: FailureCode | string): string => code.toLowerCase();
+
+/**
+ * Link from a flag or incident to its playbook.
+ *
+ * @example
+ * playbookLink('POSITION_DRIFT') // 'docs/playbooks.md#position_drift'
+ */
+export const playbookLink = (code: FailureCode | string): string => `${PLAYBOOK_DOC}#${playbookAnchor(code)}`;
+
+/** True when `code` is a catalog code. */
+export const isFailureCode = (code: string): code is FailureCode => BY_CODE.has(code as FailureCode);
 
 /** The catalog entry for a code; throws on an unknown code, since every flag must have one. */
 export function playbookFor(code: FailureCode): FailureEntry {

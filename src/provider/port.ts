@@ -4,7 +4,7 @@
  * deterministic simulated venue in event time); later `fix`.
  */
 import type { Instrument, OrderType, Side, TimeInForce } from '../domain/types.js';
-import type { ProviderPayload } from '../records/records.js';
+import type { FaultKind, ProviderPayload } from '../records/records.js';
 import type { Bar } from '../marketdata/bar.js';
 
 export interface SubmitRequest {
@@ -49,6 +49,8 @@ export interface PositionSnapshot {
   readonly instrument: string;
   /** Signed integer at the instrument's sizeScale. */
   readonly position: number;
+  /** Time the position is valid for; absent = the time of the request. */
+  readonly asOf?: number;
 }
 
 export interface OrderStatusReport {
@@ -81,4 +83,35 @@ export interface ProviderPort {
 /** A provider that advances in event time with the market data (the simulated venue). */
 export interface MarketDrivenProvider extends ProviderPort {
   onBar(bar: Bar): void;
+  /**
+   * Simulation only: faults injected since the last call, oldest first (see provider/sim/faults.ts).
+   * The engine journals each as an S05 `fault_injected` record before the records it affects.
+   */
+  drainFaults?(): InjectedFault[];
+}
+
+/** One fault the simulated venue injected (simulation metadata). */
+export interface InjectedFault {
+  readonly ts: number;
+  readonly account: string;
+  readonly instrument: string;
+  readonly fault: FaultKind;
+  readonly occurrence: number;
+  readonly detail: string;
+  readonly affects: string | null;
+}
+
+/**
+ * The provider could not be reached (send failure, disconnect, timeout). AMBIGUOUS: a request
+ * that throws this may or may not have reached the provider, so the order stays in flight until
+ * reconciliation resolves it; it is never a reject. Distinct from 'not_found'.
+ *
+ * @example
+ * try { provider.submit(ts, req); } catch (e) { if (e instanceof ProviderUnreachableError) keepInFlight(); else throw e; }
+ */
+export class ProviderUnreachableError extends Error {
+  constructor(readonly operation: string, message: string) {
+    super(message);
+    this.name = 'ProviderUnreachableError';
+  }
 }

@@ -109,7 +109,7 @@ export function decideRecovery(
       reason: 'provider truth wins: expected set to the provider-confirmed position',
     } });
     out.push(incidentDraft(base, incidentId, 'POSITION_DRIFT', `expected ${p.expected} but provider confirms ${p.confirmed} (drift ${p.drift})`, {
-      expected: p.expected, confirmed: p.confirmed, drift: p.drift, desired: p.desired,
+      expected: p.expected, confirmed: p.confirmed, drift: p.drift, desired: p.desired, restricts: settings.onDrift,
     }));
     if (stricter(settings.onDrift, tradingState)) {
       out.push({ ...base, type: 'S07.operator', payload: {

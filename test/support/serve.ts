@@ -10,8 +10,8 @@ export async function startServe(args: readonly string[], env: NodeJS.ProcessEnv
   child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
   child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
   const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
-  const start = Date.now();
-  while (Date.now() - start < 30_000) {
+  const start = performance.now();
+  while (performance.now() - start < 30_000) {
     const m = /console: (http:\/\/[^/\s]+)\/(?:#token=([0-9a-f]+))?/.exec(out);
     if (m) return { child, url: m[1]!, token: m[2] ?? env.RECKON_OPERATOR_TOKEN ?? '', exited, output: () => out };
     if (child.exitCode !== null) throw new Error(`serve exited: ${out}`);
@@ -31,8 +31,8 @@ export async function api<T = unknown>(s: Served, path: string, init: { method?:
 }
 
 export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
-  const start = Date.now();
-  while (Date.now() - start < timeoutMs) {
+  const start = performance.now();
+  while (performance.now() - start < timeoutMs) {
     const v = await fn();
     if (v) return v;
     await new Promise((r) => setTimeout(r, 100));

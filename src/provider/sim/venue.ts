@@ -727,6 +727,81 @@ export class SimVenue implements MarketDrivenProvider {
     return idx === undefined ? undefined : this.lastOf(idx);
   }
 
+  // ------------------------------------------------------------------ fault-injection hooks
+
+  /**
+   * Fault injection (subclasses only): books a fill on an order the venue knows, whatever its
+   * status, and emits it. A terminal order keeps its status (the venue accepted the cancel, then
+   * the fill it had in flight landed). Returns false when the order is unknown or too small.
+   *
+   * @example
+   * this.forceFill(bar.ts, 'A1', 'intent-001.1', 5, bar.open); // fill after cancel
+   */
+  protected forceFill(ts: number, account: string, clientOrderId: string, qty: number, price: number): boolean {
+    const o = this.byClOrdId.get(keyOf(account, clientOrderId));
+    if (o === undefined || qty <= 0 || o.cumQty + qty > o.quantity) return false;
+    const status = o.status;
+    this.fill(ts, o, qty, price);
+    if (!isOpen(status)) o.status = status;
+    return true;
+  }
+
+  /**
+   * Fault injection (subclasses only): changes an account's position without any order of ours
+   * (an external trade). With `phantom`, also emits a fill for that client order id, which the
+   * client never sent (an unknown order at the provider).
+   *
+   * @example
+   * this.bookExternal(bar.ts, 'A1', ALPHA, +3, bar.close, null); // silent external position change
+   */
+  protected bookExternal(
+    ts: number, account: string, ins: Instrument, delta: number, price: number,
+    phantom: { clientOrderId: string; providerOrderId: string; execId: string } | null,
+  ): void {
+    this.register(ins);
+    const acct = this.accounts.get(account);
+    if (acct === undefined || delta === 0) return;
+    while (acct.pos.length <= ins.index) acct.pos.push(0);
+    if (!acct.seen.includes(ins.index)) acct.seen.push(ins.index);
+    acct.pos[ins.index] = addExact(acct.pos[ins.index]!, delta);
+    acct.cash = addExact(acct.cash, -notional(ins, price, delta));
+    if (phantom === null) return;
+    const side: Side = delta > 0 ? 'buy' : 'sell';
+    const qty = fmtQty(ins, Math.abs(delta));
+    const px = fmtPrice(ins, price);
+    this.emit({
+      ts, account, instrument: ins.id,
+      payload: {
+        kind: 'fill', clientOrderId: phantom.clientOrderId, providerOrderId: phantom.providerOrderId, execId: phantom.execId,
+        side, lastQty: qty, lastPrice: px, cumQty: qty, leavesQty: fmtQty(ins, 0), fee: fmtMoney(0),
+        raw: {
+          MsgType: '8', ExecType: 'F', OrdStatus: '2', ClOrdID: phantom.clientOrderId, OrderID: phantom.providerOrderId,
+          ExecID: phantom.execId, Side: fixSide(side), LastQty: qty, LastPx: px, CumQty: qty, LeavesQty: fmtQty(ins, 0),
+        },
+      },
+    });
+  }
+
+  /**
+   * Fault injection (subclasses only): the venue silently loses an order — no event; it is no
+   * longer working, and queries answer 'not_found' for all its client order ids.
+   */
+  protected forgetOrder(account: string, clientOrderId: string): boolean {
+    const o = this.byClOrdId.get(keyOf(account, clientOrderId));
+    if (o === undefined) return false;
+    for (const [k, v] of this.byClOrdId) if (v === o) this.byClOrdId.delete(k);
+    const list = this.working[o.instrument.index];
+    const i = list ? list.indexOf(o) : -1;
+    if (list && i >= 0) list.splice(i, 1);
+    return true;
+  }
+
+  /** Fault injection (subclasses only): leaves quantity of an order the venue knows, or 0. */
+  protected leavesOf(account: string, clientOrderId: string): number {
+    const o = this.byClOrdId.get(keyOf(account, clientOrderId));
+    return o === undefined ? 0 : o.quantity - o.cumQty;
+  }
+
   // ------------------------------------------------------------------ instruments
 
   private lastOf(idx: number): number | undefined {

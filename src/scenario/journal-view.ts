@@ -1,0 +1,98 @@
+/**
+ * What an operator sees in a journal: the state rebuilt by folding its records with the same
+ * evolve functions the engine uses (never engine internals), up to any seq, plus record labels
+ * for chains ("S05.provider:partial_fill", "S07.operator:flag(RESIDUAL_UNEXPLAINED)").
+ */
+import type { RunConfig } from '../config/load.js';
+import { formatSigned } from '../domain/fixed-point.js';
+import { positionKey } from '../domain/types.js';
+import { evolveExecution, initialExecutionState, workingOf, type ExecutionState } from '../execution/state.js';
+import { evolveIncidents, initialIncidentState, type IncidentState } from '../operator/incidents.js';
+import { desiredOf, evolvePortfolio, initialPortfolioState, type PortfolioState } from '../portfolio/portfolio.js';
+import type { JournalRecord } from '../records/records.js';
+import { evolveRisk, initialRiskState, tradingStateOf, type RiskState } from '../risk/risk.js';
+
+export interface FoldedState {
+  readonly portfolio: PortfolioState;
+  readonly execution: ExecutionState;
+  readonly risk: RiskState;
+  readonly incidents: IncidentState;
+  /** Seq of the last record folded (0 when none). */
+  lastSeq: number;
+}
+
+export interface PositionView {
+  readonly desired: string;
+  readonly expected: string;
+  readonly confirmed: string;
+  readonly working: string;
+  readonly residual: string;
+  readonly drift: string;
+}
+
+/**
+ * Folds records (in seq order) up to and including `untilSeq` (default: all).
+ *
+ * @example
+ * const s = foldJournal(records, cfg, 120); positionView(s, cfg, 'fixture-account-01', 'FIX-ALPHA').confirmed // '+1'
+ */
+export function foldJournal(records: Iterable<JournalRecord>, cfg: RunConfig, untilSeq = Number.POSITIVE_INFINITY): FoldedState {
+  const s: FoldedState = {
+    portfolio: initialPortfolioState(),
+    execution: initialExecutionState(new Map(cfg.accounts.map((a) => [a.id, a.startingCash]))),
+    risk: initialRiskState(cfg.instruments.map((i) => [i.id, cfg.limits.get(i.id)!.tradingState]), cfg.raw.risk.killSwitch),
+    incidents: initialIncidentState(),
+    lastSeq: 0,
+  };
+  for (const r of records) {
+    if (r.seq > untilSeq) break;
+    const inst = r.instrument === null ? undefined : cfg.instrumentById.get(r.instrument);
+    evolvePortfolio(s.portfolio, r, inst);
+    evolveRisk(s.risk, r, cfg.raw.risk.orderRate.windowMs);
+    evolveExecution(s.execution, r, inst);
+    evolveIncidents(s.incidents, r);
+    s.lastSeq = r.seq;
+  }
+  return s;
+}
+
+export function positionView(s: FoldedState, cfg: RunConfig, account: string, instrument: string): PositionView {
+  const inst = cfg.instrumentById.get(instrument)!;
+  const pos = s.execution.positions.get(positionKey(account, instrument));
+  const desired = desiredOf(s.portfolio, account, instrument);
+  const expected = pos?.expected ?? 0;
+  const confirmed = pos?.confirmed ?? 0;
+  const f = (v: number) => formatSigned(v, inst.sizeScale);
+  return { desired: f(desired), expected: f(expected), confirmed: f(confirmed), working: f(workingOf(pos)), residual: f(desired - confirmed), drift: f(expected - confirmed) };
+}
+
+export const tradingStateIn = (s: FoldedState, instrument: string): string => tradingStateOf(s.risk, instrument);
+
+export const orderStatusIn = (s: FoldedState, clientOrderId: string): string => s.execution.orders.get(clientOrderId)?.status ?? 'unknown';
+
+/** The token of a record: type, plus the payload kind (S03: the decision) where a type has several. */
+export function recordToken(r: JournalRecord): string {
+  switch (r.type) {
+    case 'S01.intent':
+    case 'S02.desired':
+      return r.type;
+    case 'S03.risk':
+      return `S03.risk:${r.payload.decision}`;
+    default:
+      return `${r.type}:${r.payload.kind}`;
+  }
+}
+
+/** Token plus the detail that tells records of one kind apart (rule, code, fault, classification). */
+export function recordLabel(r: JournalRecord): string {
+  const t = recordToken(r);
+  const p = r.payload as unknown as Record<string, unknown>;
+  let detail: unknown = null;
+  if (r.type === 'S03.risk' && r.payload.decision === 'rejected') detail = r.payload.ruleId;
+  else if (r.type === 'S07.operator' && (p.kind === 'flag' || p.kind === 'incident_opened')) detail = p.code;
+  else if (r.type === 'S07.operator' && p.kind === 'trading_state_changed') detail = p.to;
+  else if (r.type === 'S05.provider' && p.kind === 'fault_injected') detail = p.fault;
+  else if (r.type === 'S05.provider' && p.kind === 'status') detail = p.ordStatus;
+  else if (r.type === 'S06.reconciliation' && p.kind === 'reconciliation') detail = p.classification;
+  return detail === null ? t : `${t}(${String(detail)})`;
+}
