@@ -51,7 +51,7 @@ export interface EngineOptions {
   readonly bus?: InProcessBus;
   /** Prefix of deterministic intent ids: `<prefix><n>` with n zero-padded to 3 digits. */
   readonly intentIdPrefix?: string;
-  /** Commit the journal after every bar that produced records (live mode: durable before routing). */
+  /** Live mode: commit the journal before every command is handed to the provider and after every bar that produced records. */
   readonly flushEachBar?: boolean;
   /** Receives every bar after the engine has seen it (e.g. the price aggregation for the report). */
   readonly marketObserver?: (bar: Bar) => void;
@@ -404,6 +404,9 @@ export class Engine {
 
   /** Sends a journaled command; an unreachable provider leaves it in flight (ambiguous, never a reject). */
   private send(ts: number, orderId: string, cmd: JournalRecord, call: () => void): void {
+    // Live mode: the command is committed before it leaves, so a crash can never have sent an
+    // order the journal does not know. (Replay re-derives everything on --resume instead.)
+    if (this.flushEachBar) this.flush();
     const r = this.call(ts, cmd.correlationId, cmd.seq, call);
     this.drainFaults();
     if (r === UNREACHABLE && this.down) this.ambiguous.set(orderId, this.down.incidentId);

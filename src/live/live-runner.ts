@@ -253,6 +253,7 @@ export class LiveRunner {
   private cancel(clientOrderId: string, instrument: string, account: string, intentId: string, causationSeq: number, reason: string): JournalRecord {
     const inst = this.instrument(instrument)!;
     const rec = this.engine.append({ ts: this.now(), type: 'S04.order', account, instrument, correlationId: intentId, causationSeq, payload: { kind: 'cancel', clientOrderId, reason } });
+    this.commit(); // durable before it leaves, as the engine does for its own commands
     this.venue.cancel(rec.ts, { account, instrument: inst, clientOrderId });
     return rec;
   }
