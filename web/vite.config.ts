@@ -1,6 +1,7 @@
 /**
- * Builds one page (`--mode trace` or `--mode report`) into web/dist/<page>.html as a single
- * self-contained file: scripts and styles inlined, no module loader, nothing fetched at run time.
+ * Builds one page (`--mode trace`, `--mode report` or `--mode console`) into web/dist/<page>.html
+ * as a single self-contained file: scripts and styles inlined, no module loader, nothing fetched
+ * at load time (the console then talks only to the origin that served it: its own API).
  */
 import { resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,9 +10,10 @@ import { defineConfig } from 'vite';
 import { viteSingleFile } from 'vite-plugin-singlefile';
 
 const root = dirname(fileURLToPath(import.meta.url));
+const PAGES = ['trace', 'report', 'console'] as const;
 
 export default defineConfig(({ mode }) => {
-  const page = mode === 'report' ? 'report' : 'trace';
+  const page = PAGES.find((p) => p === mode) ?? 'trace';
   return {
     root,
     base: './',

@@ -97,7 +97,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   });
 
   // ------------------------------------------------------------------ views (viewer or operator)
-  app.get('/api/state', async () => ({
+  app.get('/api/state', async (req) => ({
+    // Who is asking (name and role), so the console can show the role and hide actions for a viewer.
+    principal: req.principal,
     ready: live.ready, provider: live.providerConnected ? 'connected' : 'unreachable', feed: live.feed.description,
     killSwitch: live.engine.risk.killSwitch, lastSeq: live.journal.lastSeq(), headHash: live.journal.headHash(),
     counts: live.engine.counts, marketData: live.feedHealth(),

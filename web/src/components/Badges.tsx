@@ -19,3 +19,27 @@ const SEVERITY_TONE: Record<string, string> = { info: 'info', warning: 'warn', c
 export function SeverityBadge({ severity }: { severity: string }) {
   return <span className={`badge ${SEVERITY_TONE[severity] ?? ''}`}>{severity}</span>;
 }
+
+const TRADING_TONE: Record<string, string> = { active: 'good', reducing: 'warn', halted: 'bad' };
+
+/** Trading state of an instrument: active (green), reducing-only (amber), halted (red). */
+export function TradingStateBadge({ state }: { state: string }) {
+  return <span className={`badge ${TRADING_TONE[state] ?? ''}`} data-state={state} title={state === 'reducing' ? 'reducing-only: orders may only bring the position toward zero' : undefined}>{state}</span>;
+}
+
+const ORDER_TONE: Record<string, string> = {
+  pending_new: 'info', new: 'info', partially_filled: 'warn', pending_cancel: 'info', pending_replace: 'info',
+  filled: 'good', cancelled: '', expired: '', rejected: 'bad',
+};
+
+/** Order lifecycle status (src/execution/order-lifecycle.ts). */
+export function OrderStatusBadge({ status }: { status: string }) {
+  return <span className={`badge ${ORDER_TONE[status] ?? ''}`} data-status={status}>{status.replace(/_/g, ' ')}</span>;
+}
+
+const INCIDENT_TONE: Record<string, string> = { open: 'bad', acknowledged: 'warn', resolved: 'good' };
+
+/** Incident lifecycle: open → acknowledged → resolved. */
+export function IncidentStatusBadge({ status }: { status: string }) {
+  return <span className={`badge ${INCIDENT_TONE[status] ?? ''}`} data-incident-status={status}>{status}</span>;
+}

@@ -1,10 +1,14 @@
-/** An intent's chain S01→S07 as a timeline, under a summary of what happened to it. */
-import { useMemo } from 'react';
+/**
+ * An intent's chain S01→S07 as a timeline, under a summary of what happened to it. `ChainBody`
+ * takes the records themselves, so the live console's intent drawer shows the same view.
+ */
+import { useMemo, type ReactNode } from 'react';
 import type { FailureEntry } from '../../../src/operator/catalog';
+import type { IntentStatus } from '../../../src/web/data-types';
 import { StatusBadge } from '../components/Badges';
 import { isZeroDec, signedQty } from '../lib/decimal';
 import { summarizeChain } from './chain-summary';
-import type { TraceModel } from './model';
+import type { RecordView, TraceModel } from './model';
 import { RecordCard } from './RecordCard';
 
 function Cell({ label, value, tone, testId }: { label: string; value: string; tone?: string; testId: string }) {
@@ -15,19 +19,28 @@ function Cell({ label, value, tone, testId }: { label: string; value: string; to
   );
 }
 
-export function ChainView({ model, intent, catalog, onSeq }: { model: TraceModel; intent: number; catalog: ReadonlyMap<string, FailureEntry>; onSeq: (seq: number) => void }) {
-  const records = useMemo(() => model.chain(intent).map((i) => model.record(i)), [model, intent]);
+interface BodyProps {
+  readonly id: string;
+  readonly status: IntentStatus | null;
+  /** "instrument · strategy · account". */
+  readonly meta: string;
+  readonly records: readonly RecordView[];
+  readonly catalog: ReadonlyMap<string, FailureEntry>;
+  readonly onSeq?: (seq: number) => void;
+  /** Rendered at the right of the title (e.g. a close button). */
+  readonly actions?: ReactNode;
+}
+
+export function ChainBody({ id, status, meta, records, catalog, onSeq, actions }: BodyProps) {
   const s = useMemo(() => summarizeChain(records), [records]);
-  const id = model.intentId(intent);
-  const status = model.intentStatus(intent);
-  const it = model.data.intents;
   return (
     <div className="chain" data-testid="chain" data-intent={id}>
       <div className="chain-head">
         <div className="chain-title">
           <h2 className="mono">{id}</h2>
-          <StatusBadge status={status} />
-          <span className="muted">{model.str(it.instrument[intent])} · {model.str(it.strategy[intent]) ?? 'no strategy'} · {model.str(it.account[intent])}</span>
+          {status && <StatusBadge status={status} />}
+          <span className="muted">{meta}</span>
+          {actions && <><span className="spacer" />{actions}</>}
         </div>
         <div className="summary" data-testid="chain-summary">
           <Cell label="desired" value={s.desired === null ? '—' : signedQty(s.desired)} testId="sum-desired" />
@@ -45,4 +58,11 @@ export function ChainView({ model, intent, catalog, onSeq }: { model: TraceModel
       </ol>
     </div>
   );
+}
+
+export function ChainView({ model, intent, catalog, onSeq }: { model: TraceModel; intent: number; catalog: ReadonlyMap<string, FailureEntry>; onSeq: (seq: number) => void }) {
+  const records = useMemo(() => model.chain(intent).map((i) => model.record(i)), [model, intent]);
+  const it = model.data.intents;
+  const meta = `${model.str(it.instrument[intent])} · ${model.str(it.strategy[intent]) ?? 'no strategy'} · ${model.str(it.account[intent])}`;
+  return <ChainBody id={model.intentId(intent)} status={model.intentStatus(intent)} meta={meta} records={records} catalog={catalog} onSeq={onSeq} />;
 }

@@ -12,7 +12,8 @@ import type { RecordView } from './model';
 
 const RECON_KEYS = ['desired', 'expected', 'confirmed', 'working', 'residual', 'drift'] as const;
 
-function headline(r: RecordView): string {
+/** One line saying what a record is (also the console's record tape). */
+export function recordHeadline(r: Pick<RecordView, 'type' | 'payload'>): string {
   const p = r.payload;
   const s = (k: string): string => String(p[k] ?? '');
   switch (r.type) {
@@ -23,12 +24,16 @@ function headline(r: RecordView): string {
     case 'S04.order': return `${s('kind')} ${s('clientOrderId')}${p.quantity ? ` ${s('side')} ${qty(s('quantity'))}` : ''}`;
     case 'S05.provider':
       if (p.kind === 'position_report') return `position report: confirmed ${signedQty(s('position'))}`;
+      if (p.kind === 'fault_injected') return `injected ${s('fault')} #${s('occurrence')}: ${s('detail')}`;
       if (p.kind === 'fill' || p.kind === 'partial_fill') return `${s('kind')} ${p.side === 'sell' ? '-' : '+'}${qty(s('lastQty'))} @ ${s('lastPrice')} (cum ${qty(s('cumQty'))}, leaves ${qty(s('leavesQty'))})`;
       return `${s('kind')} ${s('clientOrderId')}${p.reason ? ': ' + s('reason') : ''}`;
     case 'S06.reconciliation':
       return p.kind === 'adjustment' ? `adjustment ${signedQty(s('adjustment'))}: expected ${signedQty(s('expectedBefore'))} → ${signedQty(s('confirmed'))}` : `${s('classification')} (${s('trigger')})`;
     case 'S07.operator':
       if (p.kind === 'flag' || p.kind === 'incident_opened') return `${s('code')}: ${s('message')}`;
+      if (p.kind === 'trading_state_changed') return `${s('from')} → ${s('to')} by ${s('actor')}: ${s('reason')}`;
+      if (p.kind === 'kill_switch') return `kill switch ${p.engaged ? 'ENGAGED' : 'released'} by ${s('actor')}: ${s('reason')}`;
+      if (p.kind === 'operator_action') return `${s('action')} ${s('target')} by ${s('actor')}: ${s('reason')}`;
       return `${s('kind')} by ${s('actor')}: ${s('reason')}`;
     default: return s('kind');
   }
@@ -61,9 +66,9 @@ export function RecordCard({ r, catalog, onSeq }: { r: RecordView; catalog: Read
         <div className="rec-head">
           <StageBadge type={r.type} />
           <span className="rec-kind">{r.kind}</span>
-          <span className="rec-title">{headline(r)}</span>
+          <span className="rec-title">{recordHeadline(r)}</span>
           <span className="spacer" />
-          <button className="linkbtn mono" title="Show state at this seq" onClick={() => onSeq?.(r.seq)}>seq {r.seq}</button>
+          {onSeq ? <button className="linkbtn mono" title="Show state at this seq" onClick={() => onSeq(r.seq)}>seq {r.seq}</button> : <span className="mono">seq {r.seq}</span>}
           <span className="muted mono">{isoTs(r.ts)}</span>
         </div>
         {r.type === 'S06.reconciliation' && p.kind === 'reconciliation' && <ReconValues p={p} />}
