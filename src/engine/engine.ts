@@ -27,7 +27,7 @@ import { fmtPrice, fmtQty, notional } from '../domain/instrument.js';
 import { positionKey, signOf, type Instrument } from '../domain/types.js';
 import type { RunConfig } from '../config/load.js';
 import type { Bar, RejectedRow } from '../marketdata/bar.js';
-import { ProviderUnreachableError, type MarketDrivenProvider, type OrderStatusReport, type ProviderEvent } from '../provider/port.js';
+import { ProviderUnreachableError, type MarketDrivenProvider, type OrderStatusReport, type PositionSnapshot, type ProviderEvent } from '../provider/port.js';
 import type { JournalStore } from '../journal/store.js';
 import type { AnyDraft, Draft, JournalRecord, ReconTrigger } from '../records/records.js';
 import { InProcessBus } from '../bus/in-process.js';
@@ -609,14 +609,32 @@ export class Engine {
       for (const p of this.pairs) if (!accounts.includes(p.account)) accounts.push(p.account);
       for (const a of accounts) if (!this.down) this.reconcileOrders(a, ts);
     }
-    for (const p of this.pairs) if (!this.down) this.reconcile(p.account, p.instrument, trigger, null, null, ts);
+    // One provider snapshot per account per pass: the pass stays linear in the number of pairs.
+    const snapshots = new Map<string, ReadonlyMap<string, PositionSnapshot> | typeof UNREACHABLE>();
+    for (const p of this.pairs) {
+      if (this.down) return;
+      let snaps = snapshots.get(p.account);
+      if (snaps === undefined) snapshots.set(p.account, (snaps = this.positionSnapshot(p.account, ts, null, null)));
+      if (snaps !== UNREACHABLE) this.reconcileWith(p.account, p.instrument, trigger, null, null, ts, snaps.get(p.instrument.id));
+    }
   }
 
   private reconcile(account: string, inst: Instrument, trigger: ReconTrigger, correlationId: string | null, causationSeq: number | null, ts: number): void {
+    const snaps = this.positionSnapshot(account, ts, correlationId, causationSeq);
+    if (snaps !== UNREACHABLE) this.reconcileWith(account, inst, trigger, correlationId, causationSeq, ts, snaps.get(inst.id));
+  }
+
+  /** The provider's positions of an account, by instrument id. */
+  private positionSnapshot(account: string, ts: number, correlationId: string | null, causationSeq: number | null): ReadonlyMap<string, PositionSnapshot> | typeof UNREACHABLE {
     const snaps = this.call(ts, correlationId, causationSeq, () => this.provider.positions(ts, account));
     this.drainFaults({ correlationId, causationSeq });
-    if (snaps === UNREACHABLE) return;
-    const snap = snaps.find((s) => s.instrument === inst.id);
+    if (snaps === UNREACHABLE) return UNREACHABLE;
+    const byInstrument = new Map<string, PositionSnapshot>();
+    for (const s of snaps) byInstrument.set(s.instrument, s);
+    return byInstrument;
+  }
+
+  private reconcileWith(account: string, inst: Instrument, trigger: ReconTrigger, correlationId: string | null, causationSeq: number | null, ts: number, snap: PositionSnapshot | undefined): void {
     const position = snap?.position ?? 0;
     const asOf = snap?.asOf ?? ts;
     const pos = positionOf(this.execution, account, inst.id);
