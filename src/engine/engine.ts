@@ -39,7 +39,7 @@ import { evolveExecution, initialExecutionState, positionOf, statusReportEffect,
 import { planOrders, type ExecutionSettings, type PlannedAction } from '../execution/planner.js';
 import { decideProviderEvent, decideStatusReport, stuckInFlightIncident } from '../execution/provider-events.js';
 import { OPEN } from '../execution/order-lifecycle.js';
-import { decideReconciliation, decideRecovery, evolveRecon, flagDraft, initialReconState, type ReconSettings, type ReconState } from '../reconciliation/reconciliation.js';
+import { decideReconciliation, decideRecovery, isQuietCheck, evolveRecon, flagDraft, initialReconState, type ReconSettings, type ReconState } from '../reconciliation/reconciliation.js';
 import { decideIncident, evolveIncidents, initialIncidentState, type IncidentCommand, type IncidentState } from '../operator/incidents.js';
 import { incidentDraft } from '../reconciliation/reconciliation.js';
 import { EquityTracker } from './equity.js';
@@ -593,7 +593,8 @@ export class Engine {
       const followUps = decideProviderEvent(this.execution, draft as AnyDraft & { type: 'S05.provider' }, inst);
       const rec = this.append(draft);
       for (const f of followUps) this.append({ ...f, causationSeq: rec.seq });
-      touched.set(positionKey(ev.account, inst.id), { account: ev.account, instrument: inst, correlationId: rec.correlationId, seq: rec.seq });
+      // An ack moves neither the position nor the working quantity: nothing to reconcile on.
+      if (p.kind !== 'ack' && p.kind !== 'fault_injected') touched.set(positionKey(ev.account, inst.id), { account: ev.account, instrument: inst, correlationId: rec.correlationId, seq: rec.seq });
     }
     for (const t of touched.values()) this.reconcile(t.account, t.instrument, 'provider_event', t.correlationId, t.seq, this.now);
   }
@@ -611,11 +612,19 @@ export class Engine {
     }
     // One provider snapshot per account per pass: the pass stays linear in the number of pairs.
     const snapshots = new Map<string, ReadonlyMap<string, PositionSnapshot> | typeof UNREACHABLE>();
+    let checked = 0;
+    let quiet = 0;
     for (const p of this.pairs) {
       if (this.down) return;
       let snaps = snapshots.get(p.account);
       if (snaps === undefined) snapshots.set(p.account, (snaps = this.positionSnapshot(p.account, ts, null, null)));
-      if (snaps !== UNREACHABLE) this.reconcileWith(p.account, p.instrument, trigger, null, null, ts, snaps.get(p.instrument.id));
+      if (snaps === UNREACHABLE) continue;
+      checked++;
+      if (this.reconcileWith(p.account, p.instrument, trigger, null, null, ts, snaps.get(p.instrument.id)) === 'quiet') quiet++;
+    }
+    if (trigger === 'interval') {
+      this.append({ ts, type: 'S06.reconciliation', account: '*', instrument: null, correlationId: null, causationSeq: null,
+        payload: { kind: 'pass', trigger, pairs: this.pairs.length, checked, quiet } });
     }
   }
 
@@ -634,12 +643,20 @@ export class Engine {
     return byInstrument;
   }
 
-  private reconcileWith(account: string, inst: Instrument, trigger: ReconTrigger, correlationId: string | null, causationSeq: number | null, ts: number, snap: PositionSnapshot | undefined): void {
+  /**
+   * Reconciles one pair on a provider snapshot. On the interval, a pair whose provider position
+   * and check are exactly as last journaled is 'quiet': the pass record counts it, and no
+   * identical S05/S06 pair is written again (at 10k instruments that is most of a pass).
+   */
+  private reconcileWith(account: string, inst: Instrument, trigger: ReconTrigger, correlationId: string | null, causationSeq: number | null, ts: number, snap: PositionSnapshot | undefined): 'quiet' | 'journaled' {
     const position = snap?.position ?? 0;
     const asOf = snap?.asOf ?? ts;
     const pos = positionOf(this.execution, account, inst.id);
     // A snapshot older than what we have already seen would create false drift: evidence only.
     const stale = asOf < pos.lastFillTs || asOf < pos.confirmedAsOf;
+    const input = { ts, account, instrument: inst, trigger, correlationId, causationSeq: null as number | null,
+      desired: desiredOf(this.portfolio, account, inst.id), expected: pos.expected, confirmed: pos.confirmed, working: workingOf(pos) };
+    if (trigger === 'interval' && !stale && position === pos.confirmed && isQuietCheck(this.recon, decideReconciliation(this.recon, input, this.reconSettings))) return 'quiet';
     const report = this.append({
       ts, type: 'S05.provider', account, instrument: inst.id, correlationId, causationSeq,
       payload: { kind: 'position_report', position: formatSigned(position, inst.sizeScale), asOf, raw: snap ?? { position: 0 }, ...(stale ? { stale: true as const } : {}) },
@@ -648,14 +665,15 @@ export class Engine {
       this.append(flagDraft({ ts, account, instrument: inst.id, correlationId, causationSeq: report.seq }, 'STALE_PROVIDER_SNAPSHOT',
         `position snapshot as of ${asOf} is older than ${pos.lastFillTs > pos.confirmedAsOf ? `the last fill seen (${pos.lastFillTs})` : `the snapshot already applied (${pos.confirmedAsOf})`}: not reconciled on`,
         { asOf, lastFillTs: pos.lastFillTs, confirmedAsOf: pos.confirmedAsOf, position: formatSigned(position, inst.sizeScale) }));
-      return;
+      return 'journaled';
     }
     const before = this.recon.positions.get(positionKey(account, inst.id))?.classification ?? 'IN_SYNC';
+    // The report just folded may have moved confirmed: decide on the state as it is now.
     const check = this.append(decideReconciliation(this.recon, {
-      ts, account, instrument: inst, trigger, correlationId, causationSeq: report.seq,
-      desired: desiredOf(this.portfolio, account, inst.id), expected: pos.expected, confirmed: pos.confirmed, working: workingOf(pos),
+      ...input, causationSeq: report.seq, expected: pos.expected, confirmed: pos.confirmed, working: workingOf(pos),
     }, this.reconSettings)) as JournalRecord<'S06.reconciliation'>;
     for (const d of decideRecovery(before, check, inst, tradingStateOf(this.risk, inst.id), this.reconSettings)) this.append(d);
+    return 'journaled';
   }
 
   private count(r: JournalRecord): void {

@@ -12,7 +12,7 @@
  */
 import { formatSigned, parseFixed } from '../domain/fixed-point.js';
 import { positionKey, type Instrument, type TradingState } from '../domain/types.js';
-import type { AnyDraft, Draft, JournalRecord, ReconClassification, ReconTrigger } from '../records/records.js';
+import type { AnyDraft, Draft, JournalRecord, ReconClassification, ReconciliationPayload, ReconTrigger } from '../records/records.js';
 import { playbookFor, type FailureCode } from '../operator/catalog.js';
 
 export interface ReconSettings {
@@ -23,6 +23,8 @@ export interface ReconSettings {
 interface ReconPosition {
   classification: ReconClassification;
   residualSince: number | null;
+  /** The last journaled check's payload (what "nothing changed" is compared with). */
+  last: Extract<ReconciliationPayload, { kind: 'reconciliation' }> | null;
 }
 
 export interface ReconState {
@@ -128,14 +130,27 @@ export function decideRecovery(
   return out;
 }
 
+/**
+ * True when an interval check would repeat the pair's last journaled check exactly (same values,
+ * same classification, same residual age origin): the pass counts it as quiet instead.
+ */
+export function isQuietCheck(state: ReconState, check: Draft<'S06.reconciliation'>): boolean {
+  const p = check.payload;
+  if (p.kind !== 'reconciliation' || check.instrument === null) return false;
+  const last = state.positions.get(positionKey(check.account, check.instrument))?.last;
+  return last != null && last.desired === p.desired && last.expected === p.expected && last.confirmed === p.confirmed
+    && last.working === p.working && last.classification === p.classification && last.residualSinceTs === p.residualSinceTs;
+}
+
 /** Folds S06 checks (classification, residual age). */
 export function evolveRecon(state: ReconState, record: JournalRecord): ReconState {
   if (record.type === 'S06.reconciliation' && record.payload.kind === 'reconciliation' && record.instrument) {
     const key = positionKey(record.account, record.instrument);
     let pos = state.positions.get(key);
-    if (!pos) state.positions.set(key, (pos = { classification: 'IN_SYNC', residualSince: null }));
+    if (!pos) state.positions.set(key, (pos = { classification: 'IN_SYNC', residualSince: null, last: null }));
     pos.classification = record.payload.classification;
     pos.residualSince = record.payload.residualSinceTs;
+    pos.last = record.payload;
   }
   return state;
 }

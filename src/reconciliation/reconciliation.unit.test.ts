@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ALPHA, ACCOUNT, journal } from '../../test/support/records.js';
 import type { JournalRecord, ReconClassification } from '../records/records.js';
-import { classify, decideReconciliation, decideRecovery, evolveRecon, initialReconState, type ReconInput, type ReconSettings } from './reconciliation.js';
+import { classify, decideReconciliation, decideRecovery, evolveRecon, initialReconState, isQuietCheck, type ReconInput, type ReconSettings } from './reconciliation.js';
 
 const SETTINGS: ReconSettings = { residualMaxAgeMs: 4 * 3_600_000, onDrift: 'reducing' };
 const T0 = 1_767_571_200_000;
@@ -67,5 +67,27 @@ describe('B04 reconciliation', () => {
       if (expected !== confirmed) expect(drifted.follow[0]?.payload.kind).toBe('adjustment');
       else expect(drifted.follow.some((f) => f.payload.kind === 'adjustment')).toBe(false);
     }));
+  });
+});
+
+describe('quiet interval checks', () => {
+  it('a check identical to the last journaled one is quiet; any changed value or classification is not', () => {
+    const state = initialReconState();
+    const j = journal();
+    const first = input({ trigger: 'interval', desired: 2, expected: 2, confirmed: 2 });
+    evolveRecon(state, j.seal(decideReconciliation(state, first, SETTINGS)));
+    expect(isQuietCheck(state, decideReconciliation(state, { ...first, ts: T0 + 3_600_000 }, SETTINGS))).toBe(true);
+    expect(isQuietCheck(state, decideReconciliation(state, { ...first, desired: 3 }, SETTINGS))).toBe(false);
+    expect(isQuietCheck(initialReconState(), decideReconciliation(initialReconState(), first, SETTINGS))).toBe(false);
+  });
+
+  it('a residual that ages into RESIDUAL_AGED is never quiet', () => {
+    const state = initialReconState();
+    const j = journal();
+    const working = input({ trigger: 'interval', desired: 2, working: 2 });
+    evolveRecon(state, j.seal(decideReconciliation(state, working, SETTINGS)));
+    const aged = decideReconciliation(state, { ...working, ts: T0 + SETTINGS.residualMaxAgeMs + 1 }, SETTINGS);
+    expect(aged.payload).toMatchObject({ classification: 'RESIDUAL_AGED' });
+    expect(isQuietCheck(state, aged)).toBe(false);
   });
 });

@@ -304,6 +304,17 @@ export type ReconciliationPayload =
       readonly confirmed: string;
       readonly adjustment: string;
       readonly reason: string;
+    }
+  | {
+      /**
+       * One interval pass over every pair. Pairs whose provider position and check are exactly
+       * as last journaled are counted as `quiet` instead of repeating identical S05/S06 records.
+       */
+      readonly kind: 'pass';
+      readonly trigger: ReconTrigger;
+      readonly pairs: number;
+      readonly checked: number;
+      readonly quiet: number;
     };
 
 // ---------------------------------------------------------------- S07 operator view

@@ -193,6 +193,8 @@ export interface ReportData {
   readonly positions: readonly PositionRow[];
   readonly recon: {
     readonly checks: number;
+    /** Interval checks that found a pair exactly as last journaled (counted by S06 pass records). */
+    readonly quietChecks: number;
     readonly adjustments: number;
     readonly byClassification: Readonly<Record<string, number>>;
     readonly openResiduals: number;

@@ -51,7 +51,7 @@ export class IntentAccumulator {
       case 'S06.reconciliation': {
         const p = r.payload;
         if (p.kind === 'adjustment') this.drift = true;
-        else {
+        else if (p.kind === 'reconciliation') {
           if (p.classification === 'DRIFT') this.drift = true;
           this.lastResidual = { residual: p.residual, classification: p.classification };
         }

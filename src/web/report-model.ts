@@ -43,7 +43,7 @@ export function buildReportData(input: ReportInput): ReportData {
   const closes = new Map<string, { ts: number[]; close: string[] }>();
   const maxMarkers = input.maxFillMarkers ?? 5000;
   let run: RunInfo | null = null;
-  let checks = 0, adjustments = 0, driftChecks = 0, flagsTotal = 0;
+  let checks = 0, quietChecks = 0, adjustments = 0, driftChecks = 0, flagsTotal = 0;
   let firstTs: number | null = null, lastTs = 0, lastSeq = 0, headHash = '';
 
   for (const r of input.records) {
@@ -71,6 +71,7 @@ export function buildReportData(input: ReportInput): ReportData {
       case 'S06.reconciliation': {
         const p = r.payload;
         if (p.kind === 'adjustment') { adjustments++; break; }
+        if (p.kind === 'pass') { quietChecks += p.quiet; break; }
         checks++;
         byClass[p.classification] = (byClass[p.classification] ?? 0) + 1;
         if (p.classification === 'DRIFT') driftChecks++;
@@ -149,7 +150,7 @@ export function buildReportData(input: ReportInput): ReportData {
     trade: ts,
     positions,
     recon: {
-      checks, adjustments, byClassification: byClass,
+      checks, quietChecks, adjustments, byClassification: byClass,
       openResiduals: positions.filter((p) => !/^[+-]?0*(\.0*)?$/.test(p.residual)).length,
       drifts: summary?.counts?.drifts ?? driftChecks,
     },

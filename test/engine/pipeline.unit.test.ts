@@ -91,3 +91,20 @@ describe('pipeline invariants (real engine, simulated venue, in-memory journal)'
     for (const r of chain) if (r.causationSeq !== null) expect(bySeq.get(r.causationSeq)!.seq).toBeLessThan(r.seq);
   });
 });
+
+describe('interval reconciliation passes', () => {
+  it('journal one pass record per interval; unchanged pairs are counted quiet, not repeated, and replay still rebuilds the state', () => {
+    const cfg = testConfig();
+    // A long flat stretch: no intents after the first crossings, so most interval checks are quiet.
+    const steps = [...Array.from({ length: 40 }, (_, i) => (i < 20 ? 3 : -3)), ...Array.from({ length: 200 }, () => 0)];
+    const { engine, journal } = runEngine(cfg, makeBars(cfg, steps));
+    const passes = journal.all().filter((r) => r.type === 'S06.reconciliation' && r.payload.kind === 'pass');
+    expect(passes.length).toBeGreaterThan(10);
+    const quiet = passes.reduce((n, r) => n + (r.payload.kind === 'pass' ? r.payload.quiet : 0), 0);
+    expect(quiet).toBeGreaterThan(passes.length);
+    for (const r of passes) if (r.payload.kind === 'pass') expect(r.payload.checked).toBe(r.payload.pairs);
+    const folded = new Engine({ config: cfg, journal: new MemoryJournal(), provider: simVenueFor(cfg) });
+    for (const r of journal.all()) folded.apply(r);
+    expect(folded.recon.positions).toEqual(engine.recon.positions);
+  });
+});

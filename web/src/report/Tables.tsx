@@ -33,7 +33,7 @@ export function InstrumentTable({ data }: { data: ReportData }) {
 export function ReconSummary({ data }: { data: ReportData }) {
   const c = data.counts;
   const items: [string, number | null | undefined][] = [
-    ['reconciliation checks', data.recon.checks], ['adjustments (provider truth wins)', data.recon.adjustments],
+    ['reconciliation checks journaled', data.recon.checks], ['quiet checks (unchanged, counted by pass records)', data.recon.quietChecks], ['adjustments (provider truth wins)', data.recon.adjustments],
     ['drifts', data.recon.drifts], ['open residuals at end', data.recon.openResiduals],
     ['flags', c?.flags ?? data.flagsTotal], ['risk rejected', c?.riskRejected], ['provider rejected', c?.providerRejected], ['bad input rows', c?.badRows],
   ];
