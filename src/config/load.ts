@@ -52,8 +52,9 @@ export function parseConfig(input: unknown, source = 'config', seedOverride?: nu
 
   const instruments: Instrument[] = [];
   const limits = new Map<string, InstrumentLimits>();
+  const instrumentIds = new Set<string>();
   raw.instruments.forEach((ic, index) => {
-    if (instruments.some((i) => i.id === ic.id)) return problem(`instruments[${index}].id`, `duplicate instrument "${ic.id}"`);
+    if (instrumentIds.has(ic.id)) return problem(`instruments[${index}].id`, `duplicate instrument "${ic.id}"`);
     let inst: Instrument;
     try {
       inst = makeInstrument(ic.id, instruments.length, ic.priceIncrement, ic.sizeIncrement);
@@ -77,12 +78,15 @@ export function parseConfig(input: unknown, source = 'config', seedOverride?: nu
       tradingState: ic.tradingState,
     });
     instruments.push(inst);
+    instrumentIds.add(inst.id);
   });
   const instrumentById = new Map(instruments.map((i) => [i.id, i]));
 
   const accounts: Account[] = [];
+  const accountIds = new Set<string>();
   raw.accounts.forEach((a, index) => {
-    if (accounts.some((x) => x.id === a.id)) return problem(`accounts[${index}].id`, `duplicate account "${a.id}"`);
+    if (accountIds.has(a.id)) return problem(`accounts[${index}].id`, `duplicate account "${a.id}"`);
+    accountIds.add(a.id);
     const cash = tryParseFixed(a.startingCash, MONEY_SCALE);
     if (cash === undefined) return problem(`accounts[${index}].startingCash`, `"${a.startingCash}" needs at most ${MONEY_SCALE} decimals`);
     accounts.push({ id: a.id, startingCash: cash });
@@ -91,7 +95,7 @@ export function parseConfig(input: unknown, source = 'config', seedOverride?: nu
   const strategyQty = new Map<string, number>();
   raw.strategies.forEach((s, index) => {
     if (strategyQty.has(s.id)) return problem(`strategies[${index}].id`, `duplicate strategy "${s.id}"`);
-    if (!raw.accounts.some((a) => a.id === s.account)) problem(`strategies[${index}].account`, `unknown account "${s.account}"`);
+    if (!accountIds.has(s.account)) problem(`strategies[${index}].account`, `unknown account "${s.account}"`);
     const inst = instrumentById.get(s.instrument);
     if (!inst) return problem(`strategies[${index}].instrument`, `unknown instrument "${s.instrument}"`);
     const q = tryParseFixed(s.quantity, inst.sizeScale);

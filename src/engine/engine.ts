@@ -109,6 +109,7 @@ export class Engine {
   private readonly marketObserver: ((bar: Bar) => void) | undefined;
   /** Pairs reconciled on the interval: every configured (account, instrument), the ones strategies trade first. */
   private readonly pairs: { account: string; instrument: Instrument }[] = [];
+  private readonly pairKeys = new Set<string>();
   private nextReconTs = -1;
   private now = 0;
   private dirty = false;
@@ -138,12 +139,10 @@ export class Engine {
     for (const s of c.strategies) {
       const inst = c.instrumentById.get(s.instrument)!;
       this.strategies[inst.index]!.push(createStrategy(s, inst, c.strategyQty.get(s.id)!));
-      if (!this.pairs.some((p) => p.account === s.account && p.instrument === inst)) this.pairs.push({ account: s.account, instrument: inst });
+      this.addPair(s.account, inst);
     }
     // Reconciliation covers the whole book: every configured (account, instrument), traded pairs first.
-    for (const a of c.accounts) {
-      for (const inst of c.instruments) if (!this.pairs.some((p) => p.account === a.id && p.instrument === inst)) this.pairs.push({ account: a.id, instrument: inst });
-    }
+    for (const a of c.accounts) for (const inst of c.instruments) this.addPair(a.id, inst);
     this.limits = c.instruments.map((i) => {
       const l = c.limits.get(i.id)!;
       return {
@@ -264,7 +263,7 @@ export class Engine {
     if (!inst) throw new ReckonError('USAGE', `scripted intent ${i.intentId}: unknown instrument ${i.instrument}`);
     if (!this.cfg.accounts.some((a) => a.id === i.account)) throw new ReckonError('USAGE', `scripted intent ${i.intentId}: unknown account ${i.account}`);
     this.advance(Math.max(i.ts, this.now));
-    if (!this.pairs.some((p) => p.account === i.account && p.instrument === inst)) this.pairs.push({ account: i.account, instrument: inst });
+    this.addPair(i.account, inst);
     const last = this.lastPrice[inst.index];
     const intent = this.append({
       ts: this.now, type: 'S01.intent', account: i.account, instrument: inst.id, correlationId: i.intentId, causationSeq: null,
@@ -597,6 +596,14 @@ export class Engine {
       if (p.kind !== 'ack' && p.kind !== 'fault_injected') touched.set(positionKey(ev.account, inst.id), { account: ev.account, instrument: inst, correlationId: rec.correlationId, seq: rec.seq });
     }
     for (const t of touched.values()) this.reconcile(t.account, t.instrument, 'provider_event', t.correlationId, t.seq, this.now);
+  }
+
+  /** Adds an (account, instrument) to the reconciled book once (a Set keeps this linear at 100k instruments). */
+  private addPair(account: string, instrument: Instrument): void {
+    const key = positionKey(account, instrument.id);
+    if (this.pairKeys.has(key)) return;
+    this.pairKeys.add(key);
+    this.pairs.push({ account, instrument });
   }
 
   /**
