@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import { ReckonError } from '../domain/errors.js';
 import type { AnyDraft, JournalRecord } from '../records/records.js';
 import { sealRecord } from './hash.js';
+import { WalCheckpointer } from './checkpointer.js';
 import {
   firstSeq, openJournalDatabase, readLastRow, readRecordedHead, rowToRecord, SELECT_ROWS, WRITE_HEAD,
   type Durability, type JournalRow,
@@ -22,6 +23,8 @@ export interface SqliteJournalOptions {
   batchSize?: number;
   /** Open an existing journal for reading only; append() throws. */
   readonly?: boolean;
+  /** Run WAL checkpoints on a worker thread instead of inside commits (default true for writers). */
+  backgroundCheckpoint?: boolean;
 }
 
 /** Rows fetched per query by read(); keeps memory constant without holding the connection busy. */
@@ -121,8 +124,15 @@ export class SqliteJournal implements JournalStore {
           `${path}: last row (seq ${last.lastSeq}) does not match the recorded head (seq ${recorded.seq}); run 'reckon journal verify'`);
       }
     }
-    return new SqliteJournal(db, path, batchSize, readonly);
+    const journal = new SqliteJournal(db, path, batchSize, readonly);
+    if (!readonly && (opts.backgroundCheckpoint ?? true) && path !== ':memory:') {
+      db.pragma('wal_autocheckpoint = 0');
+      journal.checkpointer = new WalCheckpointer(path);
+    }
+    return journal;
   }
+
+  private checkpointer: WalCheckpointer | null = null;
 
   /** Seals the draft (next seq, chained hash) and buffers it; flushes when the buffer is full. */
   append(draft: AnyDraft): JournalRecord {
@@ -196,6 +206,11 @@ export class SqliteJournal implements JournalStore {
       if (!this.readonlyMode) this.flush();
     } finally {
       this.closed = true;
+      if (this.checkpointer) {
+        this.checkpointer.stop();
+        // What the worker has not copied yet goes into the database now; the WAL is emptied.
+        try { this.db.pragma('wal_checkpoint(TRUNCATE)'); } catch { /* busy: SQLite checkpoints on the next open */ }
+      }
       this.db.close();
     }
   }
