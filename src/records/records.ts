@@ -273,6 +273,18 @@ export type ProviderPayload =
     };
 
 // ---------------------------------------------------------------- S06 reconciliation
+/** The three positions and their two gaps, exact decimal strings (checks, summary, views). */
+export interface PositionGaps {
+  readonly desired: string;
+  readonly expected: string;
+  readonly confirmed: string;
+  readonly working: string;
+  /** desired - confirmed */
+  readonly residual: string;
+  /** expected - confirmed */
+  readonly drift: string;
+}
+
 export type ReconClassification =
   | 'IN_SYNC'
   | 'WORKING'
@@ -283,20 +295,12 @@ export type ReconClassification =
 export type ReconTrigger = 'provider_event' | 'interval' | 'startup' | 'end_of_run' | 'operator' | 'reconnect';
 
 export type ReconciliationPayload =
-  | {
+  | (PositionGaps & {
       readonly kind: 'reconciliation';
       readonly trigger: ReconTrigger;
-      readonly desired: string;
-      readonly expected: string;
-      readonly confirmed: string;
-      readonly working: string;
-      /** desired - confirmed */
-      readonly residual: string;
-      /** expected - confirmed */
-      readonly drift: string;
       readonly classification: ReconClassification;
       readonly residualSinceTs: number | null;
-    }
+    })
   | {
       /** Recovery rule: provider truth wins; expected := confirmed, both values kept. */
       readonly kind: 'adjustment';

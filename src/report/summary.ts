@@ -10,13 +10,11 @@ import { desiredOf } from '../portfolio/portfolio.js';
 import { workingOf } from '../execution/state.js';
 import { positionKey } from '../domain/types.js';
 import { equityStatistics } from './statistics.js';
+import type { PositionGaps } from '../records/records.js';
 
 export interface Summary {
   readonly counts: Engine['counts'];
-  readonly positions: readonly {
-    readonly account: string; readonly instrument: string; readonly desired: string; readonly expected: string;
-    readonly confirmed: string; readonly working: string; readonly residual: string; readonly drift: string;
-  }[];
+  readonly positions: readonly (PositionGaps & { readonly account: string; readonly instrument: string })[];
   readonly performance: {
     readonly startingEquity: string; readonly endingEquity: string; readonly returnPct: number;
     readonly maxDrawdownPct: number; readonly sharpe: number; readonly trades: number; readonly fees: string;

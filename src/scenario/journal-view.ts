@@ -9,7 +9,7 @@ import { positionKey } from '../domain/types.js';
 import { evolveExecution, initialExecutionState, workingOf, type ExecutionState } from '../execution/state.js';
 import { evolveIncidents, initialIncidentState, type IncidentState } from '../operator/incidents.js';
 import { desiredOf, evolvePortfolio, initialPortfolioState, type PortfolioState } from '../portfolio/portfolio.js';
-import type { JournalRecord } from '../records/records.js';
+import type { JournalRecord, PositionGaps } from '../records/records.js';
 import { evolveRisk, initialRiskState, tradingStateOf, type RiskState } from '../risk/risk.js';
 
 export interface FoldedState {
@@ -21,14 +21,7 @@ export interface FoldedState {
   lastSeq: number;
 }
 
-export interface PositionView {
-  readonly desired: string;
-  readonly expected: string;
-  readonly confirmed: string;
-  readonly working: string;
-  readonly residual: string;
-  readonly drift: string;
-}
+export type PositionView = PositionGaps;
 
 /**
  * Folds records (in seq order) up to and including `untilSeq` (default: all).

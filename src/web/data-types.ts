@@ -4,6 +4,7 @@
  * compact and columnar: strings are interned in `strings`, quantities stay exact decimal strings.
  */
 import type { FailureEntry } from '../operator/catalog.js';
+import type { PositionGaps } from '../records/records.js';
 import type { TradeStatistics } from '../report/statistics.js';
 
 export const DATA_FORMAT_VERSION = 1;
@@ -121,15 +122,9 @@ export interface RunSummary {
   readonly throughput?: { readonly wallMs: number; readonly eventsPerSecond: number };
 }
 
-export interface PositionRow {
+export interface PositionRow extends PositionGaps {
   readonly account: string;
   readonly instrument: string;
-  readonly desired: string;
-  readonly expected: string;
-  readonly confirmed: string;
-  readonly working: string;
-  readonly residual: string;
-  readonly drift: string;
 }
 
 export interface IncidentCodeRow {

@@ -4,7 +4,7 @@
  */
 import type { FailureEntry } from '../../../src/operator/catalog';
 import type { Incident } from '../../../src/operator/incidents';
-import type { JournalRecord } from '../../../src/records/records';
+import type { JournalRecord, PositionGaps } from '../../../src/records/records';
 
 export type { FailureEntry, JournalRecord };
 
@@ -30,15 +30,9 @@ export interface StateView {
   readonly marketData: readonly MarketDataHealth[];
 }
 
-export interface PositionView {
+export interface PositionView extends PositionGaps {
   readonly account: string;
   readonly instrument: string;
-  readonly desired: string;
-  readonly expected: string;
-  readonly confirmed: string;
-  readonly working: string;
-  readonly residual: string;
-  readonly drift: string;
   readonly classification: string;
   readonly tradingState: 'active' | 'reducing' | 'halted';
   readonly lastPrice: string | null;
