@@ -549,15 +549,26 @@ export class Engine {
     const reports = this.call(ts, null, null, () => this.provider.openOrders(ts, account));
     this.drainFaults();
     if (reports === UNREACHABLE) return;
-    const byId = new Map(reports.map((r) => [r.clientOrderId, r]));
-    const ours: OrderState[] = [];
-    for (const [key, pos] of this.execution.positions) if (key.startsWith(account + '|')) for (const o of pos.open) ours.push(o);
-    ours.sort((a, b) => a.submitSeq - b.submitSeq);
-    for (const o of ours) {
+    const byId = new Map<string, OrderStatusReport>();
+    for (const r of reports) byId.set(r.clientOrderId, r);
+    // Only orders the snapshot says something new about are acted on (in submission order);
+    // at 100k open orders, most are exactly as we have them and cost one lookup.
+    const prefix = account + '|';
+    const todo: { readonly o: OrderState; readonly listed: OrderStatusReport | undefined }[] = [];
+    for (const [key, pos] of this.execution.positions) {
+      if (!key.startsWith(prefix)) continue;
+      for (const o of pos.open) {
+        if (!OPEN.has(o.status)) continue;
+        const settled = (o.status === 'new' || o.status === 'partially_filled') && o.pending === null;
+        if (!settled && ts - o.lastCommandTs < this.inFlightTimeoutMs) continue; // a command still in transit
+        const listed = byId.get(o.clientOrderId) ?? (o.pending ? byId.get(o.pending.clientOrderId) : undefined);
+        if (listed && statusReportEffect(o, { ordStatus: listed.status, currentClientOrderId: listed.clientOrderId, cumQty: listed.cumQty }) === null) continue;
+        todo.push({ o, listed });
+      }
+    }
+    todo.sort((a, b) => a.o.submitSeq - b.o.submitSeq);
+    for (const { o, listed } of todo) {
       if (!OPEN.has(o.status)) continue;
-      const settled = (o.status === 'new' || o.status === 'partially_filled') && o.pending === null;
-      if (!settled && ts - o.lastCommandTs < this.inFlightTimeoutMs) continue; // a command still in transit
-      const listed = byId.get(o.clientOrderId) ?? (o.pending ? byId.get(o.pending.clientOrderId) : undefined);
       if (listed) { this.applyStatusReport(o, listed, 'mass_status', ts); continue; }
       const q = this.call(ts, o.intentId, o.lastCommandSeq, () => this.provider.queryOrder(ts, account, o.clientOrderId));
       this.drainFaults();
