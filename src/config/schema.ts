@@ -39,7 +39,8 @@ export const configSchema = z.strictObject({
   seed: z.int().min(0).max(2 ** 31 - 1).default(1),
   accounts: z.array(z.strictObject({ id, startingCash: decimal })).min(1),
   instruments: z.array(instrumentSchema).min(1),
-  strategies: z.array(z.discriminatedUnion('kind', [maCrossover, meanReversion])).min(1),
+  /** May be empty: scripted scenarios and operator-only sessions trade without strategies. */
+  strategies: z.array(z.discriminatedUnion('kind', [maCrossover, meanReversion])).default([]),
   risk: z.strictObject({
     /** Largest notional of one order, in account currency. */
     maxOrderNotional: decimal,

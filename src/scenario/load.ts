@@ -118,14 +118,9 @@ export function planScenario(path: string): ScenarioPlan[] {
 }
 
 function scenarioConfig(raw: Record<string, unknown>, source: string, sha: string, id: string): RunConfig {
-  const instruments = raw.instruments as { id: string; sizeIncrement: string }[];
-  const account = (raw.accounts as { id: string }[])[0]!.id;
-  // The config schema wants a strategy; scenarios drive intents by script, so a placeholder is validated and dropped.
-  const placeholder = { id: 'scenario-script', kind: 'ma-crossover', account, instrument: instruments[0]!.id, quantity: instruments[0]!.sizeIncrement, params: { fast: 1, slow: 2 } };
-  const strategies = (raw.strategies as unknown[] | undefined) ?? [];
-  const cfg = parseConfig({ ...raw, strategies: strategies.length > 0 ? strategies : [placeholder] }, source);
+  const cfg = parseConfig(raw, source);
   const hash = createHash('sha256').update(`${cfg.hash}\nscenario ${id} ${sha}`).digest('hex');
-  return { ...cfg, hash, strategies: strategies.length > 0 ? cfg.strategies : [] };
+  return { ...cfg, hash };
 }
 
 function instrumentOf(cfg: RunConfig, id: string, where: string): Instrument {
