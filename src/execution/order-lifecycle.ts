@@ -35,6 +35,12 @@ export type OrderEvent =
   | 'replaced'
   | 'cancel_reject';
 
+/** The lifecycle event each S05 provider payload kind drives (kinds not listed move no status). */
+export const PROVIDER_EVENT: Readonly<Record<string, OrderEvent>> = {
+  ack: 'ack', reject: 'reject', partial_fill: 'partial_fill', fill: 'fill', cancelled: 'cancelled',
+  expired: 'expired', replaced: 'replaced', cancel_reject: 'cancel_reject',
+};
+
 /** `restore` returns to the open status held before a pending cancel/replace. */
 type Target = OrderStatus | 'restore' | 'fill_after_cancel';
 

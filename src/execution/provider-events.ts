@@ -7,13 +7,8 @@
 import type { Instrument } from '../domain/types.js';
 import type { Draft } from '../records/records.js';
 import { flagDraft, incidentDraft } from '../reconciliation/reconciliation.js';
-import { TERMINAL, transition, type OrderEvent } from './order-lifecycle.js';
+import { PROVIDER_EVENT, TERMINAL, transition } from './order-lifecycle.js';
 import { openStatusOf, type ExecutionState } from './state.js';
-
-const EVENT: Readonly<Record<string, OrderEvent>> = {
-  ack: 'ack', reject: 'reject', partial_fill: 'partial_fill', fill: 'fill', cancelled: 'cancelled',
-  expired: 'expired', replaced: 'replaced', cancel_reject: 'cancel_reject',
-};
 
 /**
  * S07 drafts raised by one provider event (causationSeq is set by the engine to the S05's seq).
@@ -38,7 +33,7 @@ export function decideProviderEvent(state: ExecutionState, ev: Draft<'S05.provid
   if (p.kind === 'reject') {
     return [flagDraft(base, 'PROVIDER_REJECTED', `provider rejected ${p.clientOrderId}: ${p.reason}`, { clientOrderId: p.clientOrderId, reason: p.reason })];
   }
-  const event = EVENT[p.kind];
+  const event = PROVIDER_EVENT[p.kind];
   if (!event) return [];
   const r = transition(order.status, event, openStatusOf(order));
   if (!r.ok) {

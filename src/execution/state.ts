@@ -7,7 +7,7 @@ import { MONEY_SCALE, parseFixed } from '../domain/fixed-point.js';
 import { notional } from '../domain/instrument.js';
 import { positionKey, signOf, type Instrument, type OrderType, type Side, type TimeInForce } from '../domain/types.js';
 import type { JournalRecord } from '../records/records.js';
-import { OPEN, TERMINAL, statusAfterReport, transition, type OrderEvent, type OrderStatus } from './order-lifecycle.js';
+import { OPEN, PROVIDER_EVENT, TERMINAL, statusAfterReport, transition, type OrderStatus } from './order-lifecycle.js';
 import type { ReportedOrderStatus } from '../records/records.js';
 
 export interface OrderState {
@@ -123,11 +123,6 @@ export function statusReportEffect(o: OrderState, r: StatusReportView): StatusRe
   return { status, cumQty, replacedTo, clearPending };
 }
 
-const PROVIDER_EVENTS: Readonly<Record<string, OrderEvent>> = {
-  ack: 'ack', reject: 'reject', partial_fill: 'partial_fill', fill: 'fill', cancelled: 'cancelled',
-  expired: 'expired', replaced: 'replaced', cancel_reject: 'cancel_reject',
-};
-
 /**
  * Folds one record into the execution state (in place; returns it). S04 commands create or
  * mark orders, S05 events move them through the transition table and update expected/confirmed,
@@ -223,7 +218,7 @@ export function evolveExecution(state: ExecutionState, record: JournalRecord, in
         }
       }
       if (!o) return state;
-      const event = PROVIDER_EVENTS[p.kind];
+      const event = PROVIDER_EVENT[p.kind];
       if (!event) return state;
       const r = transition(o.status, event, openStatusOf(o));
       if (p.kind !== 'reject' && p.kind !== 'cancel_reject') o.acked = true;
