@@ -358,9 +358,7 @@ export class Engine {
   private route(account: string, inst: Instrument, intentId: string, causationSeq: number, a: PlannedAction): void {
     const ts = this.now;
     if (a.kind === 'cancel') {
-      const cmd = this.append({ ts, type: 'S04.order', account, instrument: inst.id, correlationId: intentId, causationSeq,
-        payload: { kind: 'cancel', clientOrderId: a.order.clientOrderId, reason: a.reason } });
-      this.send(ts, a.order.clientOrderId, cmd, () => this.provider.cancel(ts, { account, instrument: inst, clientOrderId: a.order.clientOrderId }));
+      this.sendCancel(account, inst, intentId, causationSeq, a.order.clientOrderId, a.reason);
       return;
     }
     const pos = this.execution.positions.get(positionKey(account, inst.id));
@@ -399,6 +397,23 @@ export class Engine {
           quantity: fmtQty(inst, a.quantity), limitPrice: a.limitPrice === null ? null : fmtPrice(inst, a.limitPrice) } });
       this.send(ts, orig, cmd, () => this.provider.replace(ts, { account, instrument: inst, origClientOrderId: orig, clientOrderId: a.clientOrderId, quantity: a.quantity, limitPrice: a.limitPrice }));
     }
+  }
+
+  /**
+   * An operator's cancel of one open order (console, kill switch): journaled and sent exactly
+   * like the engine's own cancels. Returns the S04 record.
+   */
+  cancelOrder(o: OrderState, reason: string, causationSeq: number, ts: number): JournalRecord {
+    this.now = Math.max(this.now, ts);
+    return this.sendCancel(o.account, this.cfg.instrumentById.get(o.instrument)!, o.intentId, causationSeq, o.clientOrderId, reason);
+  }
+
+  private sendCancel(account: string, inst: Instrument, intentId: string, causationSeq: number, clientOrderId: string, reason: string): JournalRecord {
+    const ts = this.now;
+    const cmd = this.append({ ts, type: 'S04.order', account, instrument: inst.id, correlationId: intentId, causationSeq,
+      payload: { kind: 'cancel', clientOrderId, reason } });
+    this.send(ts, clientOrderId, cmd, () => this.provider.cancel(ts, { account, instrument: inst, clientOrderId }));
+    return cmd;
   }
 
   /** Sends a journaled command; an unreachable provider leaves it in flight (ambiguous, never a reject). */

@@ -15,7 +15,6 @@ import { OPEN } from '../execution/order-lifecycle.js';
 import { SqliteJournal } from '../journal/sqlite.js';
 import { verifyJournal } from '../journal/verify.js';
 import type { Bar } from '../marketdata/bar.js';
-import { decideIncident } from '../operator/incidents.js';
 import type { MarketDrivenProvider } from '../provider/port.js';
 import type { Draft, JournalRecord } from '../records/records.js';
 import { tradingStateOf } from '../risk/risk.js';
@@ -57,7 +56,6 @@ export class LiveRunner {
   private tickStart = -1;
   readonly config: RunConfig;
   private readonly clock: () => number;
-  private readonly venue: PersistentVenue;
   readonly feed: Feed;
   private readonly staleAfterMs: number;
   private readonly lastBarWall: (number | null)[];
@@ -90,7 +88,6 @@ export class LiveRunner {
     this.staleAfterMs = opts.staleAfterMs ?? 10_000;
     this.journal = SqliteJournal.open(opts.journalPath, { durability: cfg.raw.journal.durability, batchSize: cfg.raw.journal.batchSize });
     const { venue } = PersistentVenue.open(`${opts.journalPath}.venue.log`, opts.provider ?? simVenueFor(cfg), cfg.instrumentById);
-    this.venue = venue;
     venue.onRoute = () => { if (this.tickStart >= 0) this.timings.tickToOrder?.((performance.now() - this.tickStart) / 1000); };
     this.engine = new Engine({ config: cfg, journal: this.journal, provider: venue, flushEachBar: true, trackEquity: true });
     let restored = 0;
@@ -182,9 +179,15 @@ export class LiveRunner {
 
   /** Acknowledge or resolve an incident; acknowledging releases the recovery rule's trading state. */
   incident(action: 'ack' | 'resolve', incidentId: string, actor: string, reason: string): ActionResult {
-    const d = decideIncident(this.engine.incidents, { action, incidentId, actor, reason, ts: this.now() }, (i) => tradingStateOf(this.engine.risk, i));
-    if (!d.ok) return { ok: false, status: d.error.startsWith('unknown') ? 404 : 409, code: d.error.startsWith('unknown') ? 'INCIDENT_NOT_FOUND' : 'INCIDENT_STATE', message: d.error };
-    return this.appendAll(d.records);
+    try {
+      const records = this.engine.operator({ action, incidentId, actor, reason, ts: this.now() });
+      this.commit();
+      return { ok: true, records };
+    } catch (e) {
+      if (!(e instanceof ReckonError)) throw e;
+      const unknown = e.message.startsWith('unknown');
+      return { ok: false, status: unknown ? 404 : 409, code: unknown ? 'INCIDENT_NOT_FOUND' : 'INCIDENT_STATE', message: e.message };
+    }
   }
 
   setTradingState(instrumentId: string, to: TradingState, actor: string, reason: string): ActionResult {
@@ -196,13 +199,13 @@ export class LiveRunner {
 
   /** Halts everything and cancels every open order. */
   killSwitch(engaged: boolean, actor: string, reason: string): ActionResult {
-    const out = this.appendAll([{ ...this.base(null), type: 'S07.operator', payload: { kind: 'kill_switch', engaged, actor, reason } }]);
-    if (!out.ok || !engaged) return out;
-    const cancels: JournalRecord[] = [...out.records];
+    const records = this.engine.operator({ action: 'kill_switch', engaged, actor, reason, ts: this.now() });
+    if (!engaged) { this.commit(); return { ok: true, records }; }
+    const cancels: JournalRecord[] = [...records];
     for (const pos of this.engine.execution.positions.values()) {
       for (const o of [...pos.open]) {
         if (o.status === 'pending_cancel') continue;
-        cancels.push(this.cancel(o.clientOrderId, o.instrument, o.account, o.intentId, out.records[0]!.seq, `kill switch: ${reason}`));
+        cancels.push(this.engine.cancelOrder(o, `kill switch: ${reason}`, records[0]!.seq, this.now()));
       }
     }
     this.commit();
@@ -214,7 +217,7 @@ export class LiveRunner {
     if (!o) return notFound('ORDER_NOT_FOUND', `unknown client order id "${clientOrderId}"`);
     if (!OPEN.has(o.status) || o.status === 'pending_cancel') return { ok: false, status: 409, code: 'ORDER_NOT_OPEN', message: `order ${clientOrderId} is ${o.status}` };
     const action = this.engine.append({ ...this.base(o.instrument), account: o.account, correlationId: o.intentId, type: 'S07.operator', payload: { kind: 'operator_action', action: 'cancel_order', actor, reason, target: clientOrderId } });
-    const cancel = this.cancel(o.clientOrderId, o.instrument, o.account, o.intentId, action.seq, `operator ${actor}: ${reason}`);
+    const cancel = this.engine.cancelOrder(o, `operator ${actor}: ${reason}`, action.seq, this.now());
     this.commit();
     return { ok: true, records: [action, cancel] };
   }
@@ -248,14 +251,6 @@ export class LiveRunner {
     }
     this.commit();
     return { ok: true, records };
-  }
-
-  private cancel(clientOrderId: string, instrument: string, account: string, intentId: string, causationSeq: number, reason: string): JournalRecord {
-    const inst = this.instrument(instrument)!;
-    const rec = this.engine.append({ ts: this.now(), type: 'S04.order', account, instrument, correlationId: intentId, causationSeq, payload: { kind: 'cancel', clientOrderId, reason } });
-    this.commit(); // durable before it leaves, as the engine does for its own commands
-    this.venue.cancel(rec.ts, { account, instrument: inst, clientOrderId });
-    return rec;
   }
 
   private appendAll(drafts: readonly Draft<'S07.operator'>[]): ActionResult {
