@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ReckonError } from '../domain/errors.js';
+import { MONEY_SCALE, parseFixed } from '../domain/fixed-point.js';
 import type { PriceSeries, RunSummary } from './data-types.js';
 
 export interface EquityRow {
@@ -34,10 +35,7 @@ export function parseEquityCsv(text: string): EquityRow[] {
 
 /** Integer money units at 6 decimals from an exact decimal string ("1000.5" → 1000500000). */
 export function moneyUnits(text: string): number {
-  const neg = text.startsWith('-');
-  const [i, f = ''] = text.replace(/^[+-]/, '').split('.');
-  const v = Number((i || '0') + f.padEnd(6, '0').slice(0, 6));
-  return neg ? -v : v;
+  return parseFixed(text, MONEY_SCALE, 'money');
 }
 
 /** prices.csv: `ts,instrument,open,high,low,close`, grouped per instrument in file order. */
