@@ -67,50 +67,12 @@ function strategyFor(slow: number): unknown {
   };
 }
 
-/** Runs grademark over the first `maxBars` rows of `path` (all when undefined). */
-export async function runGrademark(path: string, fast: number, slow: number, maxBars?: number): Promise<GrademarkRun> {
-  const df = require('data-forge') as DataForge;
-  const gm = require('grademark') as Grademark;
-  const t0 = process.hrtime.bigint();
-  const series: GmBar[][] = [];
-  let n = 0;
-  const limit = maxBars ?? Number.MAX_SAFE_INTEGER;
-  await rawDecodeBars(path, (b) => {
-    if (n >= limit) return;
-    n++;
-    let s = series[b.instrument];
-    if (s === undefined) series[b.instrument] = s = [];
-    s.push({ time: new Date(b.ts), open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume, fast: 0, slow: 0 });
-  });
-  const t1 = process.hrtime.bigint();
-  for (const s of series) {
-    const ef = new EMA(fast);
-    const es = new EMA(slow);
-    for (const bar of s) {
-      bar.fast = ef.update(bar.close, false);
-      bar.slow = es.update(bar.close, false);
-    }
-  }
-  const t2 = process.hrtime.bigint();
-  // The indicators need `slow` bars to settle, like the pipeline strategy's warm-up.
-  const frames = series.map((s) => new df.DataFrame(s.slice(slow - 1)));
-  const t3 = process.hrtime.bigint();
-  let trades = 0;
-  const strategy = strategyFor(slow);
-  for (const f of frames) trades += gm.backtest(strategy, f).length;
-  const t4 = process.hrtime.bigint();
-  const sec = (a: bigint, b: bigint): number => Number(b - a) / 1e9;
-  return { bars: n, seconds: sec(t0, t4), trades, phases: { parse: sec(t0, t1), indicators: sec(t1, t2), frame: sec(t2, t3), backtest: sec(t3, t4) } };
-}
-
 /**
- * The data-forge-indicators variant: only the indicator phase differs (`Series.ema(period)` on
- * the close series, a rolling window per bar). Returns its bars/s over `maxBars` rows, with
- * the phases timed the same way.
+ * The timed harness both variants share: read + parse, `indicators` (fills each bar's fast and
+ * slow values), one DataFrame per instrument from the slow window's end, grademark's backtest.
  */
-export async function runGrademarkDfIndicators(path: string, fast: number, slow: number, maxBars: number): Promise<GrademarkRun> {
+async function timedGrademark(path: string, slow: number, maxBars: number, indicators: (series: GmBar[], df: DataForge) => void): Promise<GrademarkRun> {
   const df = require('data-forge') as DataForge;
-  require('data-forge-indicators');
   const gm = require('grademark') as Grademark;
   const t0 = process.hrtime.bigint();
   const series: GmBar[][] = [];
@@ -123,18 +85,9 @@ export async function runGrademarkDfIndicators(path: string, fast: number, slow:
     s.push({ time: new Date(b.ts), open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume, fast: 0, slow: 0 });
   });
   const t1 = process.hrtime.bigint();
-  for (const s of series) {
-    const frame = new df.DataFrame(s);
-    const closes = frame.deflate((b) => b.close);
-    const f = closes.ema(fast).toArray();
-    const sl = closes.ema(slow).toArray();
-    // rollingWindow(p) yields from the p-th bar on; align both to the slow window's end.
-    for (let i = slow - 1; i < s.length; i++) {
-      s[i]!.fast = f[i - (fast - 1)]!;
-      s[i]!.slow = sl[i - (slow - 1)]!;
-    }
-  }
+  for (const s of series) indicators(s, df);
   const t2 = process.hrtime.bigint();
+  // The indicators need `slow` bars to settle, like the pipeline strategy's warm-up.
   const frames = series.map((s) => new df.DataFrame(s.slice(slow - 1)));
   const t3 = process.hrtime.bigint();
   let trades = 0;
@@ -143,4 +96,35 @@ export async function runGrademarkDfIndicators(path: string, fast: number, slow:
   const t4 = process.hrtime.bigint();
   const sec = (a: bigint, b: bigint): number => Number(b - a) / 1e9;
   return { bars: n, seconds: sec(t0, t4), trades, phases: { parse: sec(t0, t1), indicators: sec(t1, t2), frame: sec(t2, t3), backtest: sec(t3, t4) } };
+}
+
+/** Runs grademark over the first `maxBars` rows of `path` (all when undefined). */
+export function runGrademark(path: string, fast: number, slow: number, maxBars?: number): Promise<GrademarkRun> {
+  return timedGrademark(path, slow, maxBars ?? Number.MAX_SAFE_INTEGER, (s) => {
+    const ef = new EMA(fast);
+    const es = new EMA(slow);
+    for (const bar of s) {
+      bar.fast = ef.update(bar.close, false);
+      bar.slow = es.update(bar.close, false);
+    }
+  });
+}
+
+/**
+ * The data-forge-indicators variant: only the indicator phase differs (`Series.ema(period)` on
+ * the close series, a rolling window per bar). Returns its bars/s over `maxBars` rows, with
+ * the phases timed the same way.
+ */
+export function runGrademarkDfIndicators(path: string, fast: number, slow: number, maxBars: number): Promise<GrademarkRun> {
+  require('data-forge-indicators');
+  return timedGrademark(path, slow, maxBars, (s, df) => {
+    const closes = new df.DataFrame(s).deflate((b) => b.close);
+    const f = closes.ema(fast).toArray();
+    const sl = closes.ema(slow).toArray();
+    // rollingWindow(p) yields from the p-th bar on; align both to the slow window's end.
+    for (let i = slow - 1; i < s.length; i++) {
+      s[i]!.fast = f[i - (fast - 1)]!;
+      s[i]!.slow = sl[i - (slow - 1)]!;
+    }
+  });
 }
