@@ -22,11 +22,10 @@ export function renderSummary(s: Summary, extra: { outDir: string; files: readon
     ['S07 flags and incidents', String(c.flags)],
   ]);
   const positions = table(['account', 'instrument', 'desired', 'expected', 'confirmed', 'working', 'residual', 'drift'],
-    s.positions.map((p) => [p.account, p.instrument, p.desired, p.expected, p.confirmed, p.working,
-      p.residual === '0' || /^[+-]?0(\.0+)?$/.test(p.residual) ? p.residual : p.residual,
-      p.drift]));
-  const flagged = s.positions.filter((p) => !/^[+-]?0(\.0+)?$/.test(p.drift)).map((p) => `  ! drift on ${p.instrument}: ${p.drift}`);
-  const residuals = s.positions.filter((p) => !/^[+-]?0(\.0+)?$/.test(p.residual)).map((p) => `  ~ residual on ${p.instrument}: ${p.residual} (desired ${p.desired}, confirmed ${p.confirmed}, working ${p.working})`);
+    s.positions.map((p) => [p.account, p.instrument, p.desired, p.expected, p.confirmed, p.working, p.residual, p.drift]));
+  const isZero = (q: string) => /^[+-]?0(\.0+)?$/.test(q);
+  const flagged = s.positions.filter((p) => !isZero(p.drift)).map((p) => `  ! drift on ${p.instrument}: ${p.drift}`);
+  const residuals = s.positions.filter((p) => !isZero(p.residual)).map((p) => `  ~ residual on ${p.instrument}: ${p.residual} (desired ${p.desired}, confirmed ${p.confirmed}, working ${p.working})`);
   const perf = s.performance;
   const lines = [
     counts, '', positions, ...flagged, ...residuals, '',
