@@ -120,7 +120,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.get<{ Querystring: { from?: string } }>('/api/records', async (req) => {
     const from = Math.max(1, Number(req.query.from ?? live.journal.lastSeq() - 199) || 1);
     const out: JournalRecord[] = [];
-    for (const r of live.journal.read(from)) { out.push(r); if (out.length >= 500) break; }
+    for (const r of live.journal.readSync(from)) { out.push(r); if (out.length >= 500) break; }
     return { records: out };
   });
 

@@ -40,11 +40,11 @@ export function runJournalAppends(n: number, batchSize: number): { appends: numb
     const mix = drafts();
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < n; i++) j.append(mix[i % mix.length]!);
-    j.flush();
+    j.commitSync();
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     return { appends: n, seconds };
   } finally {
-    j.close();
+    j.closeSync();
     rmSync(dir, { recursive: true, force: true });
   }
 }

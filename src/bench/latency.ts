@@ -21,7 +21,7 @@ import { parseConfig } from '../config/load.js';
 import { Engine } from '../engine/engine.js';
 import { simVenueFor } from '../engine/replay.js';
 import { SqliteJournal } from '../journal/sqlite.js';
-import type { JournalStore } from '../journal/store.js';
+import { asAsync, type EmbeddedJournalStore } from '../journal/store.js';
 import type { AnyDraft, JournalRecord } from '../records/records.js';
 import type { Bar, MutableBar } from '../marketdata/bar.js';
 import type { CancelRequest, MarketDrivenProvider, OrderStatusReport, PositionSnapshot, ProviderEvent, ReplaceRequest, SubmitRequest } from '../provider/port.js';
@@ -52,22 +52,27 @@ class StampingProvider implements MarketDrivenProvider {
 }
 
 /** Delegates to a journal; stamps the end of the first flush that covers `watchSeq`. */
-class TimedJournal implements JournalStore {
+class TimedJournal implements EmbeddedJournalStore {
   readonly location: string | null;
   watchSeq = 0;
   committedAt = 0n;
-  constructor(private readonly inner: JournalStore) {
+  constructor(private readonly inner: EmbeddedJournalStore) {
     this.location = inner.location;
   }
   append(draft: AnyDraft): JournalRecord { return this.inner.append(draft); }
-  flush(): void {
-    this.inner.flush();
-    if (this.watchSeq !== 0 && this.committedAt === 0n && this.inner.lastSeq() >= this.watchSeq) this.committedAt = process.hrtime.bigint();
+  commitSync(): number {
+    const seq = this.inner.commitSync();
+    if (this.watchSeq !== 0 && this.committedAt === 0n && seq >= this.watchSeq) this.committedAt = process.hrtime.bigint();
+    return seq;
   }
+  commit(): Promise<number> { return Promise.resolve(this.commitSync()); }
+  committedSeq(): number { return this.inner.committedSeq(); }
   lastSeq(): number { return this.inner.lastSeq(); }
   headHash(): string { return this.inner.headHash(); }
-  read(fromSeq?: number): IterableIterator<JournalRecord> { return this.inner.read(fromSeq); }
-  close(): void { this.inner.close(); }
+  readSync(fromSeq?: number): IterableIterator<JournalRecord> { return this.inner.readSync(fromSeq); }
+  read(fromSeq?: number): AsyncIterableIterator<JournalRecord> { return asAsync(this.readSync(fromSeq)); }
+  closeSync(): void { this.inner.closeSync(); }
+  close(): Promise<void> { this.closeSync(); return Promise.resolve(); }
 }
 
 export interface LatencyRun {
@@ -146,7 +151,7 @@ export function runLatency(bars: number, warmupBars: number): LatencyRun {
       orderNs: order.slice(0, measured), commitBeforeHandoff: commitFirst,
     };
   } finally {
-    journal.close();
+    journal.closeSync();
     rmSync(dir, { recursive: true, force: true });
   }
 }

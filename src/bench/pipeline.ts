@@ -12,7 +12,7 @@ import { Engine } from '../engine/engine.js';
 import { simVenueFor } from '../engine/replay.js';
 import { MemoryJournal } from '../journal/memory.js';
 import { SqliteJournal } from '../journal/sqlite.js';
-import type { JournalStore } from '../journal/store.js';
+import type { EmbeddedJournalStore } from '../journal/store.js';
 import { readBars } from '../marketdata/csv-reader.js';
 
 export type JournalKind = 'sqlite' | 'memory';
@@ -28,7 +28,7 @@ export interface PipelineRun {
 /** One replay of `path` through the whole pipeline; the journal is a fresh SQLite file in a temp dir or a MemoryJournal. */
 export async function runPipeline(path: string, cfg: RunConfig, kind: JournalKind): Promise<PipelineRun> {
   const dir = kind === 'sqlite' ? mkdtempSync(join(tmpdir(), 'reckon-bench-')) : null;
-  const journal: JournalStore = dir
+  const journal: EmbeddedJournalStore = dir
     ? SqliteJournal.open(join(dir, 'journal.db'), { durability: cfg.raw.journal.durability, batchSize: cfg.raw.journal.batchSize })
     : new MemoryJournal(false);
   try {
@@ -44,7 +44,7 @@ export async function runPipeline(path: string, cfg: RunConfig, kind: JournalKin
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     return { bars: res.bars, seconds, records: journal.lastSeq(), headHash: journal.headHash(), counts: { ...engine.counts } };
   } finally {
-    journal.close();
+    journal.closeSync();
     if (dir) rmSync(dir, { recursive: true, force: true });
   }
 }

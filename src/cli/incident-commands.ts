@@ -90,9 +90,9 @@ export function registerIncidentCommands(program: Command, io: Io): void {
             const p = r.payload as { kind: string; from?: string; to?: string };
             io.out(`seq ${r.seq}  ${p.kind}${p.kind === 'trading_state_changed' ? ` ${r.instrument}: ${p.from} -> ${p.to}` : ''}  ${id}\n`);
           }
-          journal.flush();
+          journal.commitSync();
         } finally {
-          journal.close();
+          journal.closeSync();
         }
       });
   }

@@ -28,7 +28,7 @@ import { positionKey, signOf, type Instrument } from '../domain/types.js';
 import type { RunConfig } from '../config/load.js';
 import type { Bar, RejectedRow } from '../marketdata/bar.js';
 import { ProviderUnreachableError, type MarketDrivenProvider, type OrderStatusReport, type PositionSnapshot, type ProviderEvent } from '../provider/port.js';
-import type { JournalStore } from '../journal/store.js';
+import type { EmbeddedJournalStore } from '../journal/store.js';
 import type { AnyDraft, Draft, JournalRecord, ReconTrigger } from '../records/records.js';
 import { InProcessBus } from '../bus/in-process.js';
 import { createStrategy } from '../strategy/registry.js';
@@ -46,7 +46,7 @@ import { EquityTracker } from './equity.js';
 
 export interface EngineOptions {
   readonly config: RunConfig;
-  readonly journal: JournalStore;
+  readonly journal: EmbeddedJournalStore;
   readonly provider: MarketDrivenProvider;
   readonly bus?: InProcessBus;
   /** Prefix of deterministic intent ids: `<prefix><n>` with n zero-padded to 3 digits. */
@@ -97,7 +97,7 @@ export class Engine {
   /** Last close per instrument index (undefined until the first bar). */
   readonly lastPrice: (number | undefined)[];
   private readonly cfg: RunConfig;
-  private readonly journal: JournalStore;
+  private readonly journal: EmbeddedJournalStore;
   private readonly provider: MarketDrivenProvider;
   private readonly strategies: Strategy[][];
   private readonly limits: RiskLimits[];
@@ -307,7 +307,7 @@ export class Engine {
   }
 
   flush(): void {
-    this.journal.flush();
+    this.journal.commitSync();
     this.dirty = false;
   }
 

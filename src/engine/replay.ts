@@ -14,7 +14,7 @@ import { QuarantineWriter } from '../marketdata/quarantine.js';
 import { SqliteJournal } from '../journal/sqlite.js';
 import { verifyJournal } from '../journal/verify.js';
 import { ResumingJournal } from '../journal/resume.js';
-import type { JournalStore } from '../journal/store.js';
+import type { EmbeddedJournalStore } from '../journal/store.js';
 import { SimVenue, type SimVenueConfig } from '../provider/sim/venue.js';
 import { FaultyVenue } from '../provider/sim/faults.js';
 import { describeFaultPlan, type FaultPlan } from '../provider/sim/fault-plan.js';
@@ -100,7 +100,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
   }
   const sqlite = SqliteJournal.open(journalPath, { durability: cfg.raw.journal.durability, batchSize: cfg.raw.journal.batchSize });
   const resuming = exists && sqlite.lastSeq() > 0 ? new ResumingJournal(sqlite) : null;
-  const journal: JournalStore = resuming ?? sqlite;
+  const journal: EmbeddedJournalStore = resuming ?? sqlite;
 
   const prices = new PriceFile(join(opts.outDir, 'prices.csv'), cfg.instruments);
   const engine = new Engine({
@@ -132,7 +132,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
   }
   writeEquityFile(join(opts.outDir, 'equity.csv'), engine.equity?.points ?? []);
   const head = { path: journalPath, lastSeq: journal.lastSeq(), headHash: journal.headHash() };
-  journal.close();
+  journal.closeSync();
   const summary = buildSummary(engine, cfg, head, clock() - started);
   writeFileSync(join(opts.outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   return { summary, outDir: opts.outDir, journalPath, resumedRecords: resuming?.verified ?? 0 };

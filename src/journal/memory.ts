@@ -1,12 +1,12 @@
 import type { AnyDraft, JournalRecord } from '../records/records.js';
 import { sealRecord } from './hash.js';
-import { GENESIS_HASH, type JournalStore } from './store.js';
+import { asAsync, GENESIS_HASH, type EmbeddedJournalStore } from './store.js';
 
 /**
  * In-memory journal with the same sequencing and hash chain as the SQLite store. For unit tests
  * and for benchmarking the pipeline without I/O; `keep: false` keeps only the chain head.
  */
-export class MemoryJournal implements JournalStore {
+export class MemoryJournal implements EmbeddedJournalStore {
   readonly location = null;
   private readonly records: JournalRecord[] = [];
   private seq = 0;
@@ -20,12 +20,16 @@ export class MemoryJournal implements JournalStore {
     if (this.keep) this.records.push(record);
     return record;
   }
-  flush(): void {}
+  commitSync(): number { return this.seq; }
+  commit(): Promise<number> { return Promise.resolve(this.seq); }
+  committedSeq(): number { return this.seq; }
   lastSeq(): number { return this.seq; }
   headHash(): string { return this.head; }
-  *read(fromSeq = 1): IterableIterator<JournalRecord> {
+  *readSync(fromSeq = 1): IterableIterator<JournalRecord> {
     for (let i = Math.max(0, fromSeq - 1); i < this.records.length; i++) yield this.records[i]!;
   }
+  read(fromSeq = 1): AsyncIterableIterator<JournalRecord> { return asAsync(this.readSync(fromSeq)); }
   all(): readonly JournalRecord[] { return this.records; }
-  close(): void {}
+  closeSync(): void {}
+  close(): Promise<void> { return Promise.resolve(); }
 }

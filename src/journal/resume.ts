@@ -8,9 +8,9 @@
 import { ReckonError } from '../domain/errors.js';
 import type { AnyDraft, JournalRecord } from '../records/records.js';
 import { sealRecord } from './hash.js';
-import { GENESIS_HASH, type JournalStore } from './store.js';
+import { asAsync, GENESIS_HASH, type EmbeddedJournalStore } from './store.js';
 
-export class ResumingJournal implements JournalStore {
+export class ResumingJournal implements EmbeddedJournalStore {
   private seq = 0;
   private head = GENESIS_HASH;
   private readonly stored: Iterator<JournalRecord>;
@@ -20,9 +20,9 @@ export class ResumingJournal implements JournalStore {
    * @example
    * const journal = new ResumingJournal(SqliteJournal.open(path)); // verifies, then appends
    */
-  constructor(private readonly store: JournalStore) {
+  constructor(private readonly store: EmbeddedJournalStore) {
     this.storedLast = store.lastSeq();
-    this.stored = store.read(1);
+    this.stored = store.readSync(1);
   }
 
   get location(): string | null { return this.store.location; }
@@ -48,9 +48,14 @@ export class ResumingJournal implements JournalStore {
     return record;
   }
 
-  flush(): void { if (!this.replaying) this.store.flush(); }
+  commitSync(): number { return this.replaying ? this.seq : this.store.commitSync(); }
+  commit(): Promise<number> { return Promise.resolve(this.commitSync()); }
+  /** While replaying, the regenerated records are the committed ones they were checked against. */
+  committedSeq(): number { return this.replaying ? this.seq : this.store.committedSeq(); }
   lastSeq(): number { return this.replaying ? this.seq : this.store.lastSeq(); }
   headHash(): string { return this.replaying ? this.head : this.store.headHash(); }
-  read(fromSeq?: number): IterableIterator<JournalRecord> { return this.store.read(fromSeq); }
-  close(): void { this.store.close(); }
+  readSync(fromSeq?: number): IterableIterator<JournalRecord> { return this.store.readSync(fromSeq); }
+  read(fromSeq?: number): AsyncIterableIterator<JournalRecord> { return asAsync(this.readSync(fromSeq)); }
+  closeSync(): void { this.store.closeSync(); }
+  close(): Promise<void> { this.closeSync(); return Promise.resolve(); }
 }

@@ -29,7 +29,7 @@ function writeJournal(n: number, batchSize = 1024): string {
   const path = freshPath();
   const j = SqliteJournal.open(path, { batchSize });
   for (const d of makeDrafts(n)) j.append(d);
-  j.close();
+  j.closeSync();
   return path;
 }
 
@@ -65,7 +65,7 @@ describe('SqliteJournal', () => {
     const j1 = SqliteJournal.open(path, { batchSize: 1000 });
     for (const d of drafts.slice(0, 1234)) j1.append(d);
     expect(j1.lastSeq()).toBe(1234);
-    j1.close();
+    j1.closeSync();
 
     const j2 = SqliteJournal.open(path, { batchSize: 1000 });
     expect(j2.lastSeq()).toBe(1234);
@@ -75,7 +75,7 @@ describe('SqliteJournal', () => {
       expect(r.hash).toBe(ref.all()[r.seq - 1]!.hash);
     }
     expect(j2.headHash()).toBe(ref.headHash());
-    j2.close();
+    j2.closeSync();
 
     expect(journalHead(path)).toEqual({ lastSeq: 2500, headHash: ref.headHash() });
     const records = [...openJournalForRead(path)];
@@ -95,11 +95,11 @@ describe('SqliteJournal', () => {
     const resumed = SqliteJournal.open(path, { batchSize: 1024 });
     expect(resumed.lastSeq()).toBe(1024);
     for (const d of drafts.slice(1024)) resumed.append(d);
-    resumed.close();
+    resumed.closeSync();
     expect(journalHead(path)).toEqual({ lastSeq: 3000, headHash: reference(3000).headHash() });
     expect(verifyJournal(path).ok).toBe(true);
     // The dead writer's lost buffer can never be committed over the resumed chain.
-    expectReckonError(() => dead.close(), 'JOURNAL_INTEGRITY', /seq 1025\.\. already committed/);
+    expectReckonError(() => dead.closeSync(), 'JOURNAL_INTEGRITY', /seq 1025\.\. already committed/);
   });
 
   it('auto-flushes when the buffer reaches batchSize', () => {
@@ -109,11 +109,11 @@ describe('SqliteJournal', () => {
     expect(j.pending()).toBe(50);
     expect(j.lastSeq()).toBe(250);
     expect(journalHead(path).lastSeq).toBe(200);
-    expect([...j.read()].length).toBe(200);
-    j.flush();
+    expect([...j.readSync()].length).toBe(200);
+    j.commitSync();
     expect(j.pending()).toBe(0);
     expect(journalHead(path)).toEqual({ lastSeq: 250, headHash: j.headHash() });
-    j.close();
+    j.closeSync();
   });
 
   it('does not show buffered records to read() or to a second connection until flush', () => {
@@ -123,17 +123,17 @@ describe('SqliteJournal', () => {
     for (const d of makeDrafts(10)) j.append(d);
     expect(j.lastSeq()).toBe(10);
     expect([...openJournalForRead(path)]).toHaveLength(0);
-    expect([...follower.read()]).toHaveLength(0);
-    expect([...j.read()]).toHaveLength(0);
+    expect([...follower.readSync()]).toHaveLength(0);
+    expect([...j.readSync()]).toHaveLength(0);
     expect(follower.lastSeq()).toBe(0);
-    j.flush();
+    j.commitSync();
     expect([...openJournalForRead(path)]).toHaveLength(10);
-    expect([...follower.read(4)].map((r) => r.seq)).toEqual([4, 5, 6, 7, 8, 9, 10]);
+    expect([...follower.readSync(4)].map((r) => r.seq)).toEqual([4, 5, 6, 7, 8, 9, 10]);
     expect(follower.lastSeq()).toBe(10);
     expect(follower.headHash()).toBe(j.headHash());
     expectReckonError(() => follower.append(makeDrafts(1)[0]!), 'USAGE', /read-only/);
-    follower.close();
-    j.close();
+    follower.closeSync();
+    j.closeSync();
   });
 
   it('reads page by page, so appending (and auto-flushing) while iterating works', () => {
@@ -141,15 +141,15 @@ describe('SqliteJournal', () => {
     const drafts = makeDrafts(6000);
     const j = SqliteJournal.open(path, { batchSize: 500 });
     for (const d of drafts.slice(0, 5000)) j.append(d);
-    j.flush();
+    j.commitSync();
     let n = 0;
     let k = 5000;
-    for (const r of j.read()) {
+    for (const r of j.readSync()) {
       expect(r.seq).toBe(++n);
       if (k < 6000 && n % 5 === 0) j.append(drafts[k++]!);
     }
     expect(n).toBeGreaterThanOrEqual(5000);
-    j.close();
+    j.closeSync();
     expect(verifyJournal(path).ok).toBe(true);
   });
 
@@ -158,7 +158,7 @@ describe('SqliteJournal', () => {
       const path = freshPath();
       const j = SqliteJournal.open(path, { durability });
       for (const d of makeDrafts(20)) j.append(d);
-      j.close();
+      j.closeSync();
       expect(journalHead(path).headHash).toBe(reference(20).headHash());
     }
     expectReckonError(() => SqliteJournal.open(freshPath(), { batchSize: 0 }), 'BAD_INPUT', /batchSize/);
@@ -201,11 +201,11 @@ describe('SqliteJournal', () => {
     const b = SqliteJournal.open(path);
     const more = makeDrafts(40, 10); // > 32 rows: exercises the multi-row INSERT path
     for (const d of more) b.append(d);
-    b.flush();
+    b.commitSync();
     for (const d of more) a.append(d);
-    expectReckonError(() => a.flush(), 'JOURNAL_INTEGRITY', /seq 11\.\. already committed by another writer/);
-    expect(() => a.close()).toThrow(ReckonError);
-    b.close();
+    expectReckonError(() => a.commitSync(), 'JOURNAL_INTEGRITY', /seq 11\.\. already committed by another writer/);
+    expect(() => a.closeSync()).toThrow(ReckonError);
+    b.closeSync();
     expect(verifyJournal(path)).toMatchObject({ ok: true, lastSeq: 50 });
   });
 
@@ -215,7 +215,7 @@ describe('SqliteJournal', () => {
     expectReckonError(() => SqliteJournal.open(path), 'JOURNAL_INTEGRITY', /seq 29\) does not match the recorded head \(seq 30\)/);
     const ro = SqliteJournal.open(path, { readonly: true });
     expect(ro.lastSeq()).toBe(29);
-    ro.close();
+    ro.closeSync();
   });
 });
 
@@ -227,7 +227,7 @@ describe('verifyJournal', () => {
 
   it('accepts an empty journal with 0 records', () => {
     const path = freshPath();
-    SqliteJournal.open(path).close();
+    SqliteJournal.open(path).closeSync();
     expect(verifyJournal(path)).toEqual({ ok: true, records: 0, lastSeq: 0, headHash: GENESIS_HASH });
     expect(journalHead(path)).toEqual({ lastSeq: 0, headHash: GENESIS_HASH });
     expect([...openJournalForRead(path)]).toEqual([]);

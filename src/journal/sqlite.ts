@@ -12,14 +12,14 @@ import {
   firstSeq, openJournalDatabase, readLastRow, readRecordedHead, rowToRecord, SELECT_ROWS, WRITE_HEAD,
   type Durability, type JournalRow,
 } from './sqlite-schema.js';
-import type { JournalStore } from './store.js';
+import { asAsync, type EmbeddedJournalStore } from './store.js';
 
 export type { Durability } from './sqlite-schema.js';
 
 export interface SqliteJournalOptions {
   /** SQLite `synchronous`: 'normal' (default; WAL-safe, may lose the last commits on power loss), 'full', 'off'. */
   durability?: Durability;
-  /** Buffered appends that trigger an automatic flush (default 1024). */
+  /** Buffered appends that trigger an automatic commit (default 1024). */
   batchSize?: number;
   /** Open an existing journal for reading only; append() throws. */
   readonly?: boolean;
@@ -38,18 +38,19 @@ interface Pending {
 }
 
 /**
- * SQLite-backed JournalStore. Appends are sealed immediately (seq, hash) and buffered; `flush()`
- * commits the buffer in one transaction, and the buffer flushes itself at `batchSize`.
+ * SQLite-backed JournalStore. Appends are sealed immediately (seq, hash) and buffered; `commitSync()`
+ * commits the buffer in one transaction, and the buffer commits itself at `batchSize`.
  * Reopening a file resumes from its last committed row, so a killed run continues the chain.
  *
  * @example
  * const journal = SqliteJournal.open('run.journal.db', { durability: 'normal' });
  * journal.append(draft);      // sequenced and hashed, buffered
- * journal.flush();            // one transaction per batch or tick
- * journal.close();            // flushes, then closes
+ * journal.commitSync();       // one transaction per batch or tick
+ * journal.closeSync();        // commits, then closes
  */
-export class SqliteJournal implements JournalStore {
+export class SqliteJournal implements EmbeddedJournalStore {
   private buffer: Pending[] = [];
+  private committed: number;
   private seq: number;
   private head: string;
   private readonly insertBatch: (rows: readonly Pending[]) => void;
@@ -64,6 +65,7 @@ export class SqliteJournal implements JournalStore {
   ) {
     const last = readLastRow(db);
     this.seq = last.lastSeq;
+    this.committed = last.lastSeq;
     this.head = last.headHash;
     this.pageStmt = db.prepare(`${SELECT_ROWS} WHERE seq >= ? ORDER BY seq LIMIT ${READ_PAGE}`);
     if (readonlyMode) {
@@ -134,7 +136,7 @@ export class SqliteJournal implements JournalStore {
 
   private checkpointer: WalCheckpointer | null = null;
 
-  /** Seals the draft (next seq, chained hash) and buffers it; flushes when the buffer is full. */
+  /** Seals the draft (next seq, chained hash) and buffers it; commits when the buffer is full. */
   append(draft: AnyDraft): JournalRecord {
     if (this.readonlyMode || this.closed) {
       throw new ReckonError('USAGE', `${this.location}: journal is ${this.closed ? 'closed' : 'open read-only'}`);
@@ -146,7 +148,7 @@ export class SqliteJournal implements JournalStore {
     this.seq = sealed.record.seq;
     this.head = sealed.record.hash;
     this.buffer.push(sealed);
-    if (this.buffer.length >= this.batchSize) this.flush();
+    if (this.buffer.length >= this.batchSize) this.commitSync();
     return sealed.record;
   }
 
@@ -154,8 +156,8 @@ export class SqliteJournal implements JournalStore {
    * Commits the buffer in one transaction. On failure nothing is committed and the buffer is
    * kept; a seq already present in the file means a second writer forked the journal.
    */
-  flush(): void {
-    if (this.buffer.length === 0) return;
+  commitSync(): number {
+    if (this.buffer.length === 0) return this.committed;
     try {
       this.insertBatch(this.buffer);
     } catch (err) {
@@ -165,7 +167,23 @@ export class SqliteJournal implements JournalStore {
       }
       throw err;
     }
+    this.committed = this.buffer[this.buffer.length - 1]!.record.seq;
     this.buffer = [];
+    return this.committed;
+  }
+
+  /** The port's commit: SQLite commits synchronously underneath. */
+  commit(): Promise<number> {
+    try {
+      return Promise.resolve(this.commitSync());
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+
+  committedSeq(): number {
+    if (this.readonlyMode && !this.closed) this.refresh();
+    return this.committed;
   }
 
   /** Last sequenced seq, buffered records included (read-only: last committed, re-read each call). */
@@ -187,9 +205,9 @@ export class SqliteJournal implements JournalStore {
 
   /**
    * Committed records in seq order from `fromSeq`, payload parsed. Reads page by page, so the
-   * caller may append (and auto-flush) while iterating; rows committed meanwhile are included.
+   * caller may append (and auto-commit) while iterating; rows committed meanwhile are included.
    */
-  *read(fromSeq = 1): IterableIterator<JournalRecord> {
+  *readSync(fromSeq = 1): IterableIterator<JournalRecord> {
     let next = firstSeq(fromSeq);
     for (;;) {
       const rows = this.pageStmt.all(next) as JournalRow[];
@@ -199,11 +217,22 @@ export class SqliteJournal implements JournalStore {
     }
   }
 
-  /** Flushes, then closes the connection (also when the flush fails). Idempotent. */
-  close(): void {
+  read(fromSeq = 1): AsyncIterableIterator<JournalRecord> { return asAsync(this.readSync(fromSeq)); }
+
+  close(): Promise<void> {
+    try {
+      this.closeSync();
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+
+  /** Commits, then closes the connection (also when the commit fails). Idempotent. */
+  closeSync(): void {
     if (this.closed) return;
     try {
-      if (!this.readonlyMode) this.flush();
+      if (!this.readonlyMode) this.commitSync();
     } finally {
       this.closed = true;
       if (this.checkpointer) {
@@ -218,6 +247,7 @@ export class SqliteJournal implements JournalStore {
   private refresh(): void {
     const last = readLastRow(this.db);
     this.seq = last.lastSeq;
+    this.committed = last.lastSeq;
     this.head = last.headHash;
   }
 }

@@ -1,22 +1,46 @@
 /**
- * The journal port (DESIGN §5): append-only, gap-free seq, each entry hash-chained to the one
- * before. Appends are buffered and committed as a group by `flush()` (one transaction per batch
- * or tick); `lastSeq()`/`headHash()` include buffered records.
+ * The journal port: append-only, gap-free seq, each entry hash-chained to the one before, one
+ * writer at a time. `append` seals a record at once (seq and hash assigned, nothing written);
+ * `commit` makes every sealed record durable in one transaction. The engine hands nothing to a
+ * provider or a subscriber past `committedSeq()`.
+ *
+ * Two await points in the live loop: the next input, and `commit()`. Embedded stores (SQLite, in
+ * memory) also commit synchronously, which the replay loop uses per input chunk.
  */
 import type { AnyDraft, JournalRecord } from '../records/records.js';
 
 export interface JournalStore {
-  /** File path or connection label; null for the in-memory store. */
+  /** File path or connection label (never a password); null for the in-memory store. */
   readonly location: string | null;
-  /** Sequences, hashes and buffers a record; returns it as it will be stored. */
+  /** Sequences and hashes a record and keeps it pending; returns it as it will be stored. */
   append(draft: AnyDraft): JournalRecord;
-  /** Commits buffered records in one transaction. */
-  flush(): void;
+  /**
+   * Commits every pending record in one transaction and resolves to the committed seq. On failure
+   * nothing of the batch is committed, the records stay pending, and the promise rejects.
+   */
+  commit(): Promise<number>;
+  /** Seq of the last committed record (0 when none). */
+  committedSeq(): number;
+  /** Seq of the last sealed record, pending ones included. */
   lastSeq(): number;
+  /** Hash of the last sealed record, pending ones included. */
   headHash(): string;
-  /** Records in seq order, committed ones only, from `fromSeq` (default 1). */
-  read(fromSeq?: number): IterableIterator<JournalRecord>;
-  close(): void;
+  /** Committed records in seq order from `fromSeq` (default 1). */
+  read(fromSeq?: number): AsyncIterableIterator<JournalRecord>;
+  /** Commits what is pending, releases the writer lock and closes. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** A store in this process (SQLite file, memory): it can also commit, read and close synchronously. */
+export interface EmbeddedJournalStore extends JournalStore {
+  commitSync(): number;
+  readSync(fromSeq?: number): IterableIterator<JournalRecord>;
+  closeSync(): void;
 }
 
 export const GENESIS_HASH = '0'.repeat(64);
+
+/** Adapts a synchronous reader to the port's async `read`. */
+export async function* asAsync(records: Iterable<JournalRecord>): AsyncIterableIterator<JournalRecord> {
+  for (const r of records) yield r;
+}

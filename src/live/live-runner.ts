@@ -91,7 +91,7 @@ export class LiveRunner {
     venue.onRoute = () => { if (this.tickStart >= 0) this.timings.tickToOrder?.((performance.now() - this.tickStart) / 1000); };
     this.engine = new Engine({ config: cfg, journal: this.journal, provider: venue, flushEachBar: true, trackEquity: true });
     let restored = 0;
-    for (const r of this.journal.read(1)) { this.engine.apply(r); restored++; }
+    for (const r of this.journal.readSync(1)) { this.engine.apply(r); restored++; }
     this.restoredRecords = restored;
     this.lastBarWall = cfg.instruments.map(() => null);
     this.stale = cfg.instruments.map(() => false);
@@ -172,7 +172,7 @@ export class LiveRunner {
     this.abort.abort();
     if (this.staleTimer) clearInterval(this.staleTimer);
     await this.feedDone.catch(() => undefined);
-    this.journal.close();
+    this.journal.closeSync();
   }
 
   // ------------------------------------------------------------------ operator actions

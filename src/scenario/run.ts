@@ -10,7 +10,7 @@ import { simVenueFor } from '../engine/replay.js';
 import { MemoryJournal } from '../journal/memory.js';
 import { openJournalForRead } from '../journal/open.js';
 import { SqliteJournal } from '../journal/sqlite.js';
-import type { JournalStore } from '../journal/store.js';
+import type { EmbeddedJournalStore } from '../journal/store.js';
 import { verifyJournal } from '../journal/verify.js';
 import { describeFaultPlan } from '../provider/sim/fault-plan.js';
 import type { JournalRecord } from '../records/records.js';
@@ -31,7 +31,7 @@ export interface ScenarioResult {
 }
 
 /** Drives one plan through an engine: bars in time order, each script step after the bars at or before its time. */
-export function driveScenario(plan: ScenarioPlan, journal: JournalStore): Engine {
+export function driveScenario(plan: ScenarioPlan, journal: EmbeddedJournalStore): Engine {
   const engine = new Engine({ config: plan.config, journal, provider: simVenueFor(plan.config, plan.faults ?? undefined), inFlightTimeoutMs: plan.inFlightTimeoutMs });
   engine.start({ runId: `scenario-${plan.id.replace('/', '--')}`, dataName: plan.file.split('/').pop()!, dataBytes: plan.sourceBytes, mode: 'scenario', version: RECKON_VERSION,
     ...(plan.faults ? { faults: describeFaultPlan(plan.faults) } : {}) });
@@ -79,7 +79,7 @@ export function runScenario(plan: ScenarioPlan, outDir: string): ScenarioResult 
   try {
     engine = driveScenario(plan, sqlite);
   } finally {
-    sqlite.close();
+    sqlite.closeSync();
   }
   const records: JournalRecord[] = [...openJournalForRead(journalPath)];
   const last = records[records.length - 1]!;
