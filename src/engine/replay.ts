@@ -15,8 +15,10 @@ import { SqliteJournal } from '../journal/sqlite.js';
 import { verifyJournal } from '../journal/verify.js';
 import { ResumingJournal } from '../journal/resume.js';
 import type { EmbeddedJournalStore } from '../journal/store.js';
-import { SimVenue, type SimVenueConfig } from '../provider/sim/venue.js';
-import { FaultyVenue } from '../provider/sim/faults.js';
+import type { SimVenueConfig } from '../provider/sim/venue.js';
+import { SimGateway } from '../provider/sim/gateway.js';
+import { FaultyGateway } from '../provider/sim/faults.js';
+import { EventTimeLoop } from './event-loop.js';
 import { describeFaultPlan, type FaultPlan } from '../provider/sim/fault-plan.js';
 import { buildSummary, type Summary } from '../report/summary.js';
 import { PriceFile, writeEquityFile } from '../report/run-files.js';
@@ -56,13 +58,13 @@ export function simVenueConfigFor(cfg: RunConfig): SimVenueConfig {
 }
 
 /**
- * Builds the simulated venue from the run config; with a fault plan, the faulty venue.
+ * The simulated venue's gateway from the run config; with a fault plan, behind the fault decorator.
  *
  * @example
- * const venue = simVenueFor(cfg, { seed: cfg.seed, rules: [{ kind: 'drop-ack', probability: 0.02 }] });
+ * const gateway = simGatewayFor(cfg, { seed: cfg.seed, rules: [{ kind: 'drop-ack', probability: 0.02 }] });
  */
-export function simVenueFor(cfg: RunConfig, faults?: FaultPlan): SimVenue {
-  return faults === undefined ? new SimVenue(simVenueConfigFor(cfg)) : new FaultyVenue(simVenueConfigFor(cfg), faults);
+export function simGatewayFor(cfg: RunConfig, faults?: FaultPlan): SimGateway | FaultyGateway {
+  return faults === undefined ? SimGateway.fromConfig(simVenueConfigFor(cfg)) : FaultyGateway.fromConfig(simVenueConfigFor(cfg), faults);
 }
 
 /**
@@ -103,30 +105,29 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
   const journal: EmbeddedJournalStore = resuming ?? sqlite;
 
   const prices = new PriceFile(join(opts.outDir, 'prices.csv'), cfg.instruments);
-  const engine = new Engine({
-    config: cfg, journal, provider: simVenueFor(cfg, opts.faults), intentIdPrefix: opts.intentIdPrefix,
-    marketObserver: prices.onBar, trackEquity: true,
-  });
+  const engine = new Engine({ config: cfg, journal, intentIdPrefix: opts.intentIdPrefix, marketObserver: prices.onBar, trackEquity: true });
+  const loop = new EventTimeLoop(engine, simGatewayFor(cfg, opts.faults));
   const quarantine = new QuarantineWriter(join(opts.outDir, 'rejected-rows.csv'));
   const totalBytes = statSync(opts.dataPath).size;
   let failed = true;
   try {
-    engine.start({ runId: `run-${cfg.hash.slice(0, 12)}`, dataName: basename(opts.dataPath), dataBytes: totalBytes, mode: 'replay', version: RECKON_VERSION,
-      ...(opts.faults === undefined ? {} : { faults: describeFaultPlan(opts.faults) }) });
+    loop.input({ kind: 'start', run: { runId: `run-${cfg.hash.slice(0, 12)}`, dataName: basename(opts.dataPath), dataBytes: totalBytes, mode: 'replay', version: RECKON_VERSION,
+      ...(opts.faults === undefined ? {} : { faults: describeFaultPlan(opts.faults) }) } });
     const result = await readBars({
       path: opts.dataPath, instruments: cfg.instrumentById, badRows: opts.badRows ?? 'fail',
-      onBar: (bar) => engine.onBar(bar),
-      onRejected: (row) => { quarantine.write(row); engine.onRejectedRow(row); },
+      onBar: (bar) => loop.bar(bar),
+      onRejected: (row) => { quarantine.write(row); loop.input({ kind: 'rejected_row', row }); },
       onChunk: (p) => {
-        engine.flush();
+        journal.commitSync();
         opts.onProgress?.({ bytesRead: p.bytesRead, totalBytes: p.totalBytes, events: engine.counts.marketEvents, elapsedMs: clock() - started });
       },
     });
-    engine.finish({ dataSha256: result.sha256, lastLine: result.lastLine });
+    loop.finish(result.sha256, result.lastLine);
+    journal.commitSync();
     failed = false;
   } finally {
     // Whatever was decided before an error is committed, so the journal still verifies.
-    if (failed && !resuming?.replaying) engine.flush();
+    if (failed && !resuming?.replaying) journal.commitSync();
     prices.close();
     await quarantine.close();
   }

@@ -211,6 +211,10 @@ export interface SendFailedMessage extends MessageBase {
   readonly type: 'send_failed';
   readonly requestId: string;
   readonly account: string;
+  /** The command that failed, and the order it was about (if any). */
+  readonly command: ProviderCommand['type'];
+  readonly clientOrderId: string | null;
+  readonly instrument: string | null;
   readonly reason: string;
 }
 

@@ -93,7 +93,7 @@ export function decideReconciliation(state: ReconState, input: ReconInput, setti
  */
 export function decideRecovery(
   previous: ReconClassification,
-  check: JournalRecord<'S06.reconciliation'>,
+  check: Draft<'S06.reconciliation'> & { readonly seq: number },
   instrument: Instrument,
   tradingState: TradingState,
   settings: ReconSettings,
