@@ -8,6 +8,7 @@
  * reaches a route, the anonymous one must be 401; otherwise both are 404.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ROUTES } from '../../src/api/routes.js';
 import { apiFixture, firstEvent, rawRequest, VIEWER, OPERATOR, type ApiFixture, type RawResponse } from './fixture.js';
@@ -46,7 +47,9 @@ function otherSpellings(path: string): string[] {
     path.toUpperCase(), join([segs[0]!.toUpperCase(), ...segs.slice(1)]), join(['Api', ...segs.slice(1)]),
     `${path}/`, `${path}//`, `/${path}`, `//${path}`, `${path}/.`, `${path}/..`, `${path}/./`, `/x/..${path}`, `/./${path.slice(1)}`,
     `/x/%2e%2e${path}`, `/x/%2E%2E${path}`, `${path}#x`, `${path}?`, `${path}%23`, `${path}%3F`, `${path}%20`, `${path}%00`, `${path}%09`,
-    `${path};`, `${path};x=1`, `/%2561${path.slice(2)}`, `/%25${pct(path[1]!)}${path.slice(2)}`, path.replace(/\//g, '\\'),
+    `${path};`, `${path};x=1`, `/%2561${path.slice(2)}`, `/%25${pct(path[1]!)}${path.slice(2)}`, `/${path.slice(1).replace(/\//g, '\\')}`,
+    // absolute-form request targets (what a client sends to a proxy)
+    `http://localhost${path}`, `http://127.0.0.1${path}`,
   ]);
   for (let i = 0; i < segs.length; i++) {
     out.add(join([...segs.slice(0, i), '', ...segs.slice(i)]));
@@ -76,7 +79,8 @@ const viaSocket: Transport = async (method, path, token, body, stream) => {
     const e = await firstEvent(port, path, token);
     return { status: e.status, body: e.text };
   }
-  const r: RawResponse = await rawRequest(port, { method, path, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) }, body });
+  const r: RawResponse = await rawRequest(port, { method, path, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) }, body })
+    .catch((e: Error) => { throw new Error(`${method} ${path}: ${e.message}`); });
   return { status: r.status, body: r.body };
 };
 
@@ -110,8 +114,10 @@ describe('every spelling of every /api route needs a token', () => {
         for (const spelling of otherSpellings(path)) {
           const anon = await transport(route.method, spelling, undefined, body, isStream);
           const probe = await transport(route.method, spelling, VIEWER, body, isStream);
-          const want = probe.status === 404 || probe.status === 400 ? probe.status : 401;
-          if (anon.status !== want) problems.push(`${spelling}: ${anon.status} without a token, ${probe.status} with one`);
+          // The token request reached a route unless the router answered (404 NOT_FOUND, 400 BAD_URL).
+          const code = probe.status === 404 || probe.status === 400 ? (JSON.parse(probe.body) as { error: { code: string } }).error.code : null;
+          const want = code === 'NOT_FOUND' || code === 'BAD_URL' ? probe.status : 401;
+          if (anon.status !== want) problems.push(`${spelling}: ${anon.status} without a token, ${probe.status} ${code ?? ''} with one`);
           if (anon.status === 404 && JSON.parse(anon.body).error?.code !== 'NOT_FOUND') problems.push(`${spelling}: 404 body ${anon.body}`);
         }
         expect(problems).toEqual([]);
@@ -119,6 +125,25 @@ describe('every spelling of every /api route needs a token', () => {
       }, 60_000);
     }
   }
+});
+
+describe('HEAD and the route table', () => {
+  it('HEAD of a view needs a token too (plain and encoded)', async () => {
+    for (const route of protectedRoutes.filter((r) => r.method === 'GET' && r.url !== '/api/stream')) {
+      for (const path of [concrete(route.url), `/%61${concrete(route.url).slice(2)}`]) {
+        expect((await f.call('HEAD', path)).statusCode, path).toBe(401);
+        expect((await f.call('HEAD', path, VIEWER)).statusCode, path).toBe(200);
+      }
+    }
+    expect((await f.call('HEAD', '/api/stream', VIEWER)).statusCode).toBe(404);
+  });
+  it('a route missing from the route table cannot be registered', async () => {
+    const g = await apiFixture();
+    try {
+      expect(() => g.app.get('/api/unlisted', async () => ({ secret: true }))).toThrow(/not in the route table/);
+      expect(() => g.app.post('/api/state', async () => ({}))).toThrow(/not in the route table/);
+    } finally { await g.close(); }
+  });
 });
 
 describe('the record stream', () => {
@@ -134,6 +159,26 @@ describe('the record stream', () => {
     expect(ok.contentType).toContain('text/event-stream');
     expect(ok.text).toContain('event: hello');
   });
+});
+
+describe('closing the server', () => {
+  it('ends open record streams instead of waiting for their clients', async () => {
+    const g = await apiFixture();
+    await g.app.listen({ host: '127.0.0.1', port: 0 });
+    const p = (g.app.server.address() as AddressInfo).port;
+    const ended = new Promise<string>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: p, path: '/api/stream', headers: { authorization: `Bearer ${VIEWER}` } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => { text += d; if (text.includes('event: hello')) void g.close(); });
+        res.on('end', () => resolve(text));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    const budget = new Promise<never>((_r, reject) => setTimeout(() => reject(new Error('the stream did not end within 10 s of close()')), 10_000));
+    expect(await Promise.race([ended, budget])).toContain('event: hello');
+  }, 20_000);
 });
 
 describe('unknown paths', () => {

@@ -5,7 +5,7 @@
  */
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildServer, type ServerOptions } from '../../src/api/server.js';
 import { sha256Hex, TokenAuth } from '../../src/api/auth.js';
 import { LiveRunner } from '../../src/live/live-runner.js';
@@ -24,7 +24,7 @@ export interface ApiFixture {
   readonly app: FastifyInstance;
   readonly live: LiveRunner;
   /** `Authorization: Bearer <token>` when a token is given; `payload` is sent as JSON. */
-  call(method: string, url: string, token?: string, payload?: unknown, headers?: Record<string, string>): ReturnType<FastifyInstance['inject']>;
+  call(method: string, url: string, token?: string, payload?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
   /** Opens an incident directly in the engine and returns its id. */
   openIncident(): string;
   close(): Promise<void>;

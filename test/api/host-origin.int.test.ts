@@ -5,7 +5,7 @@
  * answer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { apiFixture, rawRequest, OPERATOR, VIEWER, type ApiFixture } from './fixture.js';
 
 let f: ApiFixture;
@@ -18,11 +18,22 @@ beforeAll(async () => {
 });
 afterAll(async () => { await f.close(); });
 
+/** Writes a hand-made request on a fresh connection and returns the status line. */
+function rawStatus(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = connect(port, '127.0.0.1', () => s.write(text));
+    let got = '';
+    s.on('data', (d) => { got += d.toString(); });
+    s.on('end', () => resolve(got.split('\r\n')[0]!));
+    s.on('error', reject);
+  });
+}
+
 const HOST_REFUSED = { error: { code: 'HOST_NOT_ALLOWED', message: 'this server is not reached by that Host name' } };
 
 describe('Host allow-list', () => {
   const paths = ['/', '/healthz', '/readyz', '/metrics', '/api/state', '/%61pi/state', '/api/nope', '/nope'];
-  for (const host of ['evil.example', 'evil.example:7400', 'localhost.evil.example', '127.0.0.1.evil.example', 'reckon.lan.evil.example', 'xlocalhost', '']) {
+  for (const host of ['evil.example', 'evil.example:7400', 'localhost.evil.example', '127.0.0.1.evil.example', 'reckon.lan.evil.example', 'xlocalhost', 'localhost.', 'local host', 'localhost:99999', 'localhost:x', '[::1', 'user@localhost']) {
     it(`refuses Host "${host}" on every route, with or without a token`, async () => {
       for (const path of paths) for (const token of [undefined, OPERATOR]) {
         const r = await f.call('GET', path, token, undefined, { host });
@@ -56,6 +67,12 @@ describe('Host allow-list', () => {
       expect(r.status, path).toBe(421);
       expect(JSON.parse(r.body)).toEqual(HOST_REFUSED);
     }
+  });
+
+  it('over a raw connection: an empty or missing Host is refused', async () => {
+    expect(await rawStatus(port, 'GET /healthz HTTP/1.1\r\nHost: \r\nConnection: close\r\n\r\n')).toMatch(/^HTTP\/1\.1 (400|421) /);
+    expect(await rawStatus(port, 'GET /healthz HTTP/1.0\r\n\r\n')).toMatch(/^HTTP\/1\.1 421 /);
+    expect(await rawStatus(port, `GET /healthz HTTP/1.0\r\nHost: 127.0.0.1:${port}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 200 /);
   });
 
   it('loopback-only defaults: a server without extra names refuses a configured-elsewhere name', async () => {
@@ -112,7 +129,7 @@ describe('tokens are never echoed', () => {
     record('bad token on action', await f.call('POST', '/api/kill-switch', secret, { reason: secret }));
     record('unknown path', await f.call('GET', `/api/${secret}`, secret));
     record('token in query', await f.call('GET', `/api/records?from=${secret}`, OPERATOR));
-    record('bad body', await f.call('POST', '/api/kill-switch', OPERATOR, { reason: 5, [secret]: secret }));
+    record('bad body', await f.call('POST', '/api/kill-switch', OPERATOR, { reason: 5, extra: secret }));
     record('bad type', await f.call('POST', '/api/kill-switch', OPERATOR, `reason=${secret}`, { 'content-type': 'text/plain' }));
     record('bad host', await f.call('GET', '/api/state', secret, undefined, { host: `${secret}.example` }));
     record('bad origin', await f.call('POST', '/api/kill-switch', OPERATOR, { reason: 'x' }, { origin: `http://${secret}.example` }));
