@@ -22,7 +22,6 @@ import { AJV_OPTIONS, clientOrderIdParams, idParams, killSwitchBody, noQuery, re
 import { ordersView, positionsView } from './views.js';
 import { JournalQuery } from '../journal/query.js';
 
-export { ApiError } from './errors.js';
 export type { RateLimit } from './access.js';
 
 export interface ServerOptions {
@@ -69,21 +68,21 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   live.timings.tickToOrder = (s) => metrics.tickToOrder.observe(s);
 
   // ------------------------------------------------------------------ health, metrics, console
-  const none = { schema: { querystring: noQuery } };
-  app.get('/healthz', none, async () => ({ status: 'ok' }));
-  app.get('/readyz', none, async (_req, reply) => {
+  // Open routes ignore query strings, as any static page or probe does; /api routes refuse them.
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
     if (!live.ready) return reply.status(503).send({ status: 'not ready', reason: live.startupError ?? 'starting' });
     return { status: 'ready', provider: live.providerConnected ? 'connected' : 'unreachable', restoredRecords: live.restoredRecords };
   });
-  app.get('/metrics', none, async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
-  // The page takes no query either: the one-time token travels in the fragment, never sent.
-  app.get('/', none, async (_req, reply) => {
+  app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  app.get('/', async (_req, reply) => {
     const html = opts.consoleHtml;
     if (!html) return reply.type('text/plain').send('Reckon API is running. The console page is not built: run `npm run build`.');
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
   });
 
   // ------------------------------------------------------------------ views (viewer or operator)
+  const none = { schema: { querystring: noQuery } };
   app.get('/api/state', none, async (req) => ({
     // Who is asking (name and role), so the console can show the role and hide actions for a viewer.
     principal: req.principal,

@@ -25,6 +25,8 @@ export interface ApiFixture {
   readonly live: LiveRunner;
   /** `Authorization: Bearer <token>` when a token is given; `payload` is sent as JSON. */
   call(method: string, url: string, token?: string, payload?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  /** The fixture's event clock (the last bar's time). */
+  now(): number;
   /** Opens an incident directly in the engine and returns its id. */
   openIncident(): string;
   close(): Promise<void>;
@@ -45,6 +47,7 @@ export async function apiFixture(opts: Partial<Omit<ServerOptions, 'live' | 'aut
   const app = await buildServer({ live, auth, actionRateLimit: 1000, ...opts });
   return {
     app, live,
+    now: () => clock,
     call: (method, url, token, payload, headers = {}) => app.inject({
       method: method as 'GET', url,
       headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
