@@ -35,10 +35,11 @@ export class TokenAuth {
 
   get configured(): boolean { return this.entries.length > 0; }
 
-  /** The principal of an `Authorization: Bearer <token>` header, or null. */
+  /** The principal of an `Authorization: Bearer <token>` header (the scheme in any case), or null. */
   authenticate(header: string | undefined): Principal | null {
-    if (!header?.startsWith('Bearer ')) return null;
-    const digest = createHash('sha256').update(header.slice(7).trim()).digest();
+    const token = header === undefined ? undefined : /^bearer +(.*)$/i.exec(header)?.[1]?.trim();
+    if (!token) return null;
+    const digest = createHash('sha256').update(token).digest();
     let found: Principal | null = null;
     // Compare against every entry (no early exit) so timing does not reveal which one matched.
     for (const e of this.entries) if (timingSafeEqual(e.digest, digest) && !found) found = { name: e.name, role: e.role };

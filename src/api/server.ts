@@ -1,48 +1,43 @@
 /**
- * The console's HTTP API (Fastify). Health and metrics are open; every /api route needs a
- * bearer token (401 without, 403 for a viewer on an action). Action bodies are validated JSON with
- * a required `reason`; errors carry a stable code: `{ error: { code, message } }`.
+ * The console's HTTP API (Fastify). Every route is in the route table (routes.ts) with the access
+ * it needs, checked on the matched route (access.ts): health, readiness, metrics and the page are
+ * open, every /api route needs a bearer token (401 without, 403 for a viewer on an action), and
+ * only Host names the server is reached by are answered (421). Bodies, path parameters and query
+ * strings are validated strictly (schemas.ts, json-body.ts); errors carry a stable code:
+ * `{ error: { code, message } }`.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import rateLimit from '@fastify/rate-limit';
 import { FAILURE_CATALOG } from '../operator/catalog.js';
 import type { LiveRunner } from '../live/live-runner.js';
 import type { ActionResult } from '../live/live-runner.js';
 import type { JournalRecord } from '../records/records.js';
-import { TokenAuth, type Principal, type Role } from './auth.js';
+import type { TokenAuth } from './auth.js';
+import { installAccess, rateLimitOf, type RateLimit } from './access.js';
+import { ApiError, handleError, handleNotFound } from './errors.js';
+import { installJsonBody } from './json-body.js';
 import { LiveMetrics } from './metrics.js';
+import { AJV_OPTIONS, clientOrderIdParams, idParams, killSwitchBody, noQuery, reasonBody, recordsQuery, tradingStateBody } from './schemas.js';
 import { ordersView, positionsView } from './views.js';
 import { JournalQuery } from '../journal/query.js';
+
+export type { RateLimit } from './access.js';
 
 export interface ServerOptions {
   readonly live: LiveRunner;
   readonly auth: TokenAuth;
   /** The built console page (web/dist/console.html), served at `/`. */
   readonly consoleHtml?: string;
-  /** Operator actions allowed per minute per client. */
-  readonly actionRateLimit?: number;
-}
-
-declare module 'fastify' {
-  interface FastifyRequest { principal: Principal | null }
-}
-
-const reasonBody = {
-  type: 'object', additionalProperties: false, required: ['reason'],
-  properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } },
-} as const;
-const tradingStateBody = {
-  type: 'object', additionalProperties: false, required: ['reason', 'state'],
-  properties: { reason: { type: 'string', minLength: 1, maxLength: 500 }, state: { type: 'string', enum: ['active', 'reducing', 'halted'] } },
-} as const;
-const killBody = {
-  type: 'object', additionalProperties: false, required: ['reason'],
-  properties: { reason: { type: 'string', minLength: 1, maxLength: 500 }, engaged: { type: 'boolean', default: true } },
-} as const;
-
-export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) { super(message); }
+  /** Operator actions per token across all action routes: per minute, or `{ max, windowMs }`. Default 60 per minute. */
+  readonly actionRateLimit?: number | RateLimit;
+  /** Reads (views and stream connections) per token: per minute, `{ max, windowMs }`, or false for none. Default 3000 per minute. */
+  readonly viewRateLimit?: number | RateLimit | false;
+  /**
+   * Host names the server is also reached by (a proxy's or the machine's DNS name, an address),
+   * besides the loopback names and the address a request arrives on. Names only, no port.
+   */
+  readonly allowedHosts?: readonly string[];
 }
 
 /**
@@ -54,36 +49,26 @@ export class ApiError extends Error {
  */
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
   const { live, auth } = opts;
+  const actionRateLimit = rateLimitOf('actionRateLimit', opts.actionRateLimit ?? 60);
+  const viewRateLimit = opts.viewRateLimit === false ? null : rateLimitOf('viewRateLimit', opts.viewRateLimit ?? 3000);
   // No request logging: Authorization headers must never reach a log.
-  const app = Fastify({ logger: false, bodyLimit: 16 * 1024 });
+  const app = Fastify({
+    logger: false, bodyLimit: 16 * 1024, ajv: { customOptions: AJV_OPTIONS },
+    frameworkErrors: (err, req, reply) => { handleError(err, req, reply); },
+  });
+  await installAccess(app, { auth, allowedHosts: opts.allowedHosts ?? [], actionRateLimit, viewRateLimit });
+  installJsonBody(app);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(handleNotFound);
+
   const metrics = new LiveMetrics(live);
   const query = new JournalQuery(live.journal.location);
   app.addHook('onClose', async () => query.close());
   live.timings.tick = (s) => metrics.tickLatency.observe(s);
   live.timings.tickToOrder = (s) => metrics.tickToOrder.observe(s);
 
-  await app.register(rateLimit, { global: false });
-  app.decorateRequest('principal', null);
-
-  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown; code?: string }, _req, reply) => {
-    if (err instanceof ApiError) return reply.status(err.status).send({ error: { code: err.code, message: err.message } });
-    if (err.validation) return reply.status(400).send({ error: { code: 'INVALID_BODY', message: err.message } });
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
-    const code = status === 429 ? 'RATE_LIMITED' : status === 413 ? 'BODY_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : status === 400 ? 'BAD_REQUEST' : 'INTERNAL';
-    return reply.status(status).send({ error: { code, message: status === 500 ? 'internal error' : err.message } });
-  });
-  app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } }));
-
-  app.addHook('onRequest', async (req) => {
-    if (!req.url.startsWith('/api/')) return;
-    req.principal = auth.authenticate(req.headers.authorization);
-    if (!req.principal) throw new ApiError(401, 'UNAUTHENTICATED', 'a bearer token is required');
-  });
-  const requireRole = (role: Role) => async (req: FastifyRequest) => {
-    if (role === 'operator' && req.principal?.role !== 'operator') throw new ApiError(403, 'FORBIDDEN', 'this action needs the operator role');
-  };
-
   // ------------------------------------------------------------------ health, metrics, console
+  // Open routes ignore query strings, as any static page or probe does; /api routes refuse them.
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     if (!live.ready) return reply.status(503).send({ status: 'not ready', reason: live.startupError ?? 'starting' });
@@ -97,64 +82,70 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   });
 
   // ------------------------------------------------------------------ views (viewer or operator)
-  app.get('/api/state', async (req) => ({
+  const none = { schema: { querystring: noQuery } };
+  app.get('/api/state', none, async (req) => ({
     // Who is asking (name and role), so the console can show the role and hide actions for a viewer.
     principal: req.principal,
     ready: live.ready, provider: live.providerConnected ? 'connected' : 'unreachable', feed: live.feed.description,
     killSwitch: live.engine.risk.killSwitch, lastSeq: live.journal.lastSeq(), headHash: live.journal.headHash(),
     counts: live.engine.counts, marketData: live.feedHealth(),
   }));
-  app.get('/api/positions', async () => ({ positions: positionsView(live) }));
-  app.get('/api/orders', async () => ({ orders: ordersView(live) }));
-  app.get<{ Params: { id: string } }>('/api/intents/:id', async (req) => {
+  app.get('/api/positions', none, async () => ({ positions: positionsView(live) }));
+  app.get('/api/orders', none, async () => ({ orders: ordersView(live) }));
+  app.get<{ Params: { id: string } }>('/api/intents/:id', { schema: { params: idParams, querystring: noQuery } }, async (req) => {
     const records = query.chain(req.params.id);
     if (records.length === 0) throw new ApiError(404, 'INTENT_NOT_FOUND', `no records for intent "${req.params.id}"`);
     return { intentId: req.params.id, records };
   });
-  app.get('/api/incidents', async () => ({
+  app.get('/api/incidents', none, async () => ({
     incidents: [...live.engine.incidents.incidents.values()].map((i) => ({
       ...i, playbook: FAILURE_CATALOG.find((e) => e.code === i.code) ?? null,
     })).reverse(),
   }));
-  app.get('/api/playbooks', async () => ({ playbooks: FAILURE_CATALOG }));
-  app.get<{ Querystring: { from?: string } }>('/api/records', async (req) => {
-    const from = Math.max(1, Number(req.query.from ?? live.journal.lastSeq() - 199) || 1);
+  app.get('/api/playbooks', none, async () => ({ playbooks: FAILURE_CATALOG }));
+  app.get<{ Querystring: { from?: string } }>('/api/records', { schema: { querystring: recordsQuery } }, async (req) => {
+    // `from` is a validated positive integer; without it, the last 200 records.
+    const from = req.query.from === undefined ? Math.max(1, live.journal.lastSeq() - 199) : Number(req.query.from);
     const out: JournalRecord[] = [];
     for (const r of live.journal.readSync(from)) { out.push(r); if (out.length >= 500) break; }
     return { records: out };
   });
 
   // Live record stream (server-sent events). Read with fetch() so the token travels in a header.
-  app.get('/api/stream', (req, reply) => {
+  // Open streams are ended when the server closes, or close would wait for every client to leave.
+  const streams = new Set<ServerResponse>();
+  app.addHook('preClose', async () => { for (const res of streams) res.end(); });
+  app.get('/api/stream', { ...none, exposeHeadRoute: false }, (req, reply) => {
     reply.hijack();
     const res = reply.raw;
+    streams.add(res);
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
     res.write(`event: hello\ndata: ${JSON.stringify({ lastSeq: live.journal.lastSeq() })}\n\n`);
     const off = live.engine.bus.subscribe((r) => { res.write(`event: record\ndata: ${JSON.stringify(r)}\n\n`); });
     const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
-    req.raw.on('close', () => { off(); clearInterval(ping); });
+    req.raw.on('close', () => { off(); clearInterval(ping); streams.delete(res); });
   });
 
   // ------------------------------------------------------------------ actions (operator)
-  const actionConfig = { preHandler: requireRole('operator'), config: { rateLimit: { max: opts.actionRateLimit ?? 60, timeWindow: '1 minute' } } };
   const send = (reply: FastifyReply, action: string, r: ActionResult) => {
     metrics.actions.inc({ action, outcome: r.ok ? 'ok' : r.code });
     if (!r.ok) throw new ApiError(r.status, r.code, r.message);
     return reply.status(200).send({ ok: true, records: r.records.map((x) => ({ seq: x.seq, type: x.type, payload: x.payload })) });
   };
   const actor = (req: FastifyRequest) => req.principal!.name;
+  const action = (body: object, params?: object) => ({ schema: { body, querystring: noQuery, ...(params ? { params } : {}) } });
 
-  app.post<{ Params: { id: string }; Body: { reason: string } }>('/api/incidents/:id/ack', { ...actionConfig, schema: { body: reasonBody } },
+  app.post<{ Params: { id: string }; Body: { reason: string } }>('/api/incidents/:id/ack', action(reasonBody, idParams),
     async (req, reply) => send(reply, 'ack', live.incident('ack', req.params.id, actor(req), req.body.reason)));
-  app.post<{ Params: { id: string }; Body: { reason: string } }>('/api/incidents/:id/resolve', { ...actionConfig, schema: { body: reasonBody } },
+  app.post<{ Params: { id: string }; Body: { reason: string } }>('/api/incidents/:id/resolve', action(reasonBody, idParams),
     async (req, reply) => send(reply, 'resolve', live.incident('resolve', req.params.id, actor(req), req.body.reason)));
-  app.post<{ Params: { id: string }; Body: { reason: string; state: 'active' | 'reducing' | 'halted' } }>('/api/instruments/:id/trading-state', { ...actionConfig, schema: { body: tradingStateBody } },
+  app.post<{ Params: { id: string }; Body: { reason: string; state: 'active' | 'reducing' | 'halted' } }>('/api/instruments/:id/trading-state', action(tradingStateBody, idParams),
     async (req, reply) => send(reply, 'trading-state', live.setTradingState(req.params.id, req.body.state, actor(req), req.body.reason)));
-  app.post<{ Body: { reason: string; engaged?: boolean } }>('/api/kill-switch', { ...actionConfig, schema: { body: killBody } },
+  app.post<{ Body: { reason: string; engaged?: boolean } }>('/api/kill-switch', action(killSwitchBody),
     async (req, reply) => send(reply, 'kill-switch', live.killSwitch(req.body.engaged ?? true, actor(req), req.body.reason)));
-  app.post<{ Params: { clientOrderId: string }; Body: { reason: string } }>('/api/orders/:clientOrderId/cancel', { ...actionConfig, schema: { body: reasonBody } },
+  app.post<{ Params: { clientOrderId: string }; Body: { reason: string } }>('/api/orders/:clientOrderId/cancel', action(reasonBody, clientOrderIdParams),
     async (req, reply) => send(reply, 'cancel', live.cancelOrder(req.params.clientOrderId, actor(req), req.body.reason)));
-  app.post<{ Params: { id: string }; Body: { reason: string } }>('/api/instruments/:id/flatten', { ...actionConfig, schema: { body: reasonBody } },
+  app.post<{ Params: { id: string }; Body: { reason: string } }>('/api/instruments/:id/flatten', action(reasonBody, idParams),
     async (req, reply) => send(reply, 'flatten', live.flatten(req.params.id, actor(req), req.body.reason)));
 
   return app;

@@ -17,12 +17,13 @@ import { CsvFeed, SyntheticFeed, type Feed } from '../live/feed.js';
 import { LiveRunner } from '../live/live-runner.js';
 import { buildServer, loadConsoleHtml } from '../api/server.js';
 import { TokenAuth } from '../api/auth.js';
+import { hostName } from '../api/host-policy.js';
 import type { Io } from './main.js';
 
 export const LIVE_CONFIG_PATH = fileURLToPath(new URL('../../config/live.json', import.meta.url));
 const CONSOLE_HTML = fileURLToPath(new URL('../../web/dist/console.html', import.meta.url));
 
-interface ServeFlags { faults?: string; config?: string; journal: string; host: string; port: string; seed?: string; data?: string; speed: string; barMs: string; staleMs: string }
+interface ServeFlags { faults?: string; config?: string; journal: string; host: string; allowHost: string[]; port: string; seed?: string; data?: string; speed: string; barMs: string; staleMs: string }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
@@ -32,6 +33,7 @@ export function registerServeCommand(program: Command, io: Io): void {
     .option('--config <file>', 'run config (JSON); default: config/live.json')
     .option('--journal <path>', 'journal file (an existing one is resumed)', 'out/serve/journal.db')
     .option('--host <host>', 'interface to bind', '127.0.0.1')
+    .option('--allow-host <name>', 'also answer requests whose Host is this name (a proxy or DNS name; repeatable)', (v: string, all: string[]) => [...all, v], [])
     .option('--port <port>', 'port (0 = any free port)', '7400')
     .option('--seed <n>', 'seed of the synthetic feed, the faults and seeded decisions')
     .option('--faults <spec>', `inject faults in the simulated venue: KIND:PROB[,KIND:PROB...] with KIND one of ${FAULT_KINDS.join(', ')}`)
@@ -44,6 +46,7 @@ export function registerServeCommand(program: Command, io: Io): void {
         if (!/^\d+$/.test(text) || Number(text) < min) throw new ReckonError('USAGE', `--${name}: "${text}" is not an integer >= ${min}`);
         return Number(text);
       };
+      for (const name of flags.allowHost) if (hostName(name) === null) throw new ReckonError('USAGE', `--allow-host ${name}: not a host name or IP address (the name only, without scheme or port)`);
       const seed = flags.seed === undefined ? undefined : num('seed', flags.seed, 0);
       let cfg = loadConfigFile(flags.config ?? LIVE_CONFIG_PATH, seed);
       const faults = flags.faults === undefined ? undefined : parseFaultSpec(flags.faults, cfg.seed);
@@ -71,7 +74,7 @@ export function registerServeCommand(program: Command, io: Io): void {
           new Map(FIXTURE_INSTRUMENTS.filter((f) => cfg.instrumentById.has(f.id)).map((f) => [f.id, parseFixed(f.typicalVolume, cfg.instrumentById.get(f.id)!.sizeScale)])),
           cfg.seed, num('bar-ms', flags.barMs, 10), clock);
       const live = LiveRunner.open({ config: cfg, journalPath, feed, clock, staleAfterMs: num('stale-ms', flags.staleMs, 100), provider: simVenueFor(cfg, faults) });
-      const app = await buildServer({ live, auth, consoleHtml: loadConsoleHtml(CONSOLE_HTML) });
+      const app = await buildServer({ live, auth, consoleHtml: loadConsoleHtml(CONSOLE_HTML), allowedHosts: [flags.host, ...flags.allowHost].filter((h) => hostName(h) !== null) });
       const address = await app.listen({ host: flags.host, port: num('port', flags.port, 0) });
       live.run();
       io.err(`reckon serve: ${feed.description}\n`);

@@ -1,41 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { buildServer } from '../../src/api/server.js';
-import { sha256Hex, TokenAuth } from '../../src/api/auth.js';
-import { LiveRunner } from '../../src/live/live-runner.js';
-import type { Feed } from '../../src/live/feed.js';
-import { loadConfigFile } from '../../src/config/load.js';
-import { incidentDraft } from '../../src/reconciliation/reconciliation.js';
-import { LIVE_CONFIG_PATH } from '../../src/cli/serve-command.js';
-import { makeBars } from '../support/engine.js';
-import { tempDir } from '../support/cli.js';
+import { apiFixture, OPERATOR, VIEWER, type ApiFixture } from './fixture.js';
 
-const VIEWER = 'viewer-token-123';
-const OPERATOR = 'operator-token-456';
-const idle: Feed = { description: 'idle (test)', run: async () => {} };
-let app: FastifyInstance;
-let live: LiveRunner;
-let clock = 1_767_571_200_000;
+let f: ApiFixture;
+beforeAll(async () => { f = await apiFixture(); });
+afterAll(async () => { await f.close(); });
 
-beforeAll(async () => {
-  const cfg = loadConfigFile(LIVE_CONFIG_PATH);
-  live = LiveRunner.open({ config: cfg, journalPath: join(tempDir(), 'journal.db'), feed: idle, clock: () => clock });
-  // Drive some bars so orders, fills and intents exist.
-  for (const bar of makeBars(cfg, Array.from({ length: 80 }, (_, i) => Math.round(5 * Math.sin(i / 6))))) { clock = bar.ts; live.onBar(bar); }
-  const auth = TokenAuth.from([{ name: 'ana', role: 'viewer', sha256: sha256Hex(VIEWER) }, { name: 'olu', role: 'operator', sha256: sha256Hex(OPERATOR) }], {});
-  app = await buildServer({ live, auth, actionRateLimit: 1000 });
-});
-afterAll(async () => { await app.close(); await live.stop(); });
-
-const call = (method: 'GET' | 'POST', url: string, token?: string, payload?: unknown) =>
-  app.inject({ method, url, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(payload === undefined ? {} : { payload: payload as object }) });
-
-function openIncident(): string {
-  const rec = live.engine.append(incidentDraft({ ts: clock, account: 'fixture-account-01', instrument: 'FIX-ALPHA', correlationId: null, causationSeq: null },
-    `INC-test-${live.journal.lastSeq() + 1}-POSITION_DRIFT`, 'POSITION_DRIFT', 'test drift', {}));
-  return rec.payload.kind === 'incident_opened' ? rec.payload.incidentId : '';
-}
+const call = (method: 'GET' | 'POST', url: string, token?: string, payload?: unknown) => f.call(method, url, token, payload);
 
 describe('auth matrix: every /api route x no token / viewer / operator', () => {
   const reads = ['/api/state', '/api/positions', '/api/orders', '/api/incidents', '/api/playbooks', '/api/records', '/api/intents/intent-001'];
@@ -94,8 +64,8 @@ describe('views and actions', () => {
   });
 
   it('acknowledges an incident with actor and reason journaled, releasing the recovery trading state', async () => {
-    const id = openIncident();
-    live.engine.append({ ts: clock, type: 'S07.operator', account: 'fixture-account-01', instrument: 'FIX-ALPHA', correlationId: null, causationSeq: null,
+    const id = f.openIncident();
+    f.live.engine.append({ ts: f.now(), type: 'S07.operator', account: 'fixture-account-01', instrument: 'FIX-ALPHA', correlationId: null, causationSeq: null,
       payload: { kind: 'trading_state_changed', from: 'active', to: 'reducing', actor: 'system:reconciliation', reason: 'test', incidentId: id } });
     const r = await call('POST', `/api/incidents/${id}/ack`, OPERATOR, { reason: 'checked the venue position' });
     expect(r.statusCode).toBe(200);
@@ -123,24 +93,8 @@ describe('views and actions', () => {
     const r = await call('POST', '/api/kill-switch', OPERATOR, { reason: 'drill' });
     expect(r.statusCode).toBe(200);
     expect(r.json().records[0].payload).toMatchObject({ kind: 'kill_switch', engaged: true, actor: 'olu', reason: 'drill' });
-    expect(live.engine.risk.killSwitch).toBe(true);
+    expect(f.live.engine.risk.killSwitch).toBe(true);
     expect((await call('POST', '/api/kill-switch', OPERATOR, { reason: 'drill over', engaged: false })).statusCode).toBe(200);
-    expect(live.engine.risk.killSwitch).toBe(false);
-  });
-});
-
-describe('rate limit on actions', () => {
-  it('answers 429 RATE_LIMITED past the configured actions per minute', async () => {
-    const cfg = loadConfigFile(LIVE_CONFIG_PATH);
-    const l = LiveRunner.open({ config: cfg, journalPath: join(tempDir(), 'journal.db'), feed: idle, clock: () => clock });
-    const a = await buildServer({ live: l, auth: TokenAuth.from([{ name: 'olu', role: 'operator', sha256: sha256Hex(OPERATOR) }], {}), actionRateLimit: 2 });
-    const post = () => a.inject({ method: 'POST', url: '/api/instruments/FIX-ALPHA/trading-state', headers: { authorization: `Bearer ${OPERATOR}` }, payload: { reason: 'r', state: 'reducing' } });
-    expect((await post()).statusCode).toBe(200);
-    expect((await post()).statusCode).toBe(200);
-    const third = await post();
-    expect(third.statusCode).toBe(429);
-    expect(third.json().error.code).toBe('RATE_LIMITED');
-    await a.close();
-    await l.stop();
+    expect(f.live.engine.risk.killSwitch).toBe(false);
   });
 });
