@@ -34,6 +34,7 @@ import { flagDraft } from '../reconciliation/reconciliation.js';
 import { decideMassStatus, decideOrderStatusAnswer, decidePositionsAnswer } from '../reconciliation/answers.js';
 import { decideLink, decideSendFailed, decideTimers, pushRequest, recoveryDone } from '../reconciliation/requests.js';
 import { passKey } from '../reconciliation/provider-state.js';
+import { decideStaleMarketData } from '../risk/market-data.js';
 import { DraftList, type DecideContext } from './decider.js';
 import { evolveAll, initialKernelState, type KernelState } from './kernel-state.js';
 import type { EngineInput, RunStart, ScriptedIntent, StepResult } from './inputs.js';
@@ -55,6 +56,8 @@ export interface EngineOptions {
   readonly trackEquity?: boolean;
   /** A command or request without an answer for this long (event time) is queried or becomes an incident (default 30 000 ms). */
   readonly inFlightTimeoutMs?: number;
+  /** Live mode: an instrument without a bar for this long goes reducing with STALE_MARKET_DATA (off when absent). */
+  readonly staleAfterMs?: number;
 }
 
 export const DEFAULT_IN_FLIGHT_TIMEOUT_MS = 30_000;
@@ -70,6 +73,8 @@ export class Engine {
   };
   /** Last close per instrument index (undefined until the first bar). */
   readonly lastPrice: (number | undefined)[];
+  /** Event time of the last bar per instrument index (undefined until the first). */
+  readonly lastBarTs: (number | undefined)[];
   readonly equity: EquityTracker | undefined;
   private readonly cfg: RunConfig;
   private readonly journal: JournalStore;
@@ -78,6 +83,7 @@ export class Engine {
   private readonly requestPrefix: string;
   private readonly marketObserver: ((bar: Bar) => void) | undefined;
   private readonly timeoutMs: number;
+  private readonly staleAfterMs: number | undefined;
   private now = 0;
   private firstBarTs: number | null = null;
   private finishInput: { readonly dataSha256: string; readonly lastLine: number } | null = null;
@@ -94,8 +100,10 @@ export class Engine {
     this.equity = opts.trackEquity ? new EquityTracker(() => this.equityNow()) : undefined;
     this.marketObserver = opts.marketObserver;
     this.timeoutMs = opts.inFlightTimeoutMs ?? DEFAULT_IN_FLIGHT_TIMEOUT_MS;
+    this.staleAfterMs = opts.staleAfterMs;
     this.state = initialKernelState(c);
     this.lastPrice = c.instruments.map(() => undefined);
+    this.lastBarTs = c.instruments.map(() => undefined);
     this.strategies = c.instruments.map(() => []);
     for (const s of c.strategies) {
       const inst = c.instrumentById.get(s.instrument)!;
@@ -123,7 +131,11 @@ export class Engine {
       case 'provider': this.onProvider(input.receivedTs, input.messages); break;
       case 'operator': reply = this.onOperator(input.command); break;
       case 'intent': this.onScriptedIntent(input.intent); break;
-      case 'timer': this.advanceTo(input.ts); this.timers(input.reconcile ?? true); break;
+      case 'timer':
+        this.advanceTo(input.ts);
+        this.timers(input.reconcile ?? true);
+        if (this.staleAfterMs !== undefined) this.appendAll(decideStaleMarketData(this.state, { staleAfterMs: this.staleAfterMs, lastBarTs: (i) => this.lastBarTs[i.index] }, this.ctx()));
+        break;
       case 'rejected_row': this.onRejectedRow(input.row); break;
       case 'simulation': this.onFault(input); break;
       case 'finish': this.onFinish(input.dataSha256, input.lastLine); break;
@@ -170,6 +182,7 @@ export class Engine {
     this.advanceTo(bar.ts);
     this.counts.marketEvents++;
     this.lastPrice[idx] = bar.close;
+    this.lastBarTs[idx] = bar.ts;
     if (this.firstBarTs === null) this.firstBarTs = bar.ts;
     if (this.marketObserver) this.marketObserver(bar);
     this.timers(true);

@@ -347,6 +347,14 @@ export type ProviderPayload =
       readonly simulated: true;
     };
 
+/** The S05 payloads about one order: they carry its client order id. */
+export type OrderReportPayload = Extract<ProviderPayload, { readonly clientOrderId: string }>;
+
+/** True for an S05 payload about one order (execution reports and status answers). */
+export function isOrderReport(p: ProviderPayload): p is OrderReportPayload {
+  return 'clientOrderId' in p && typeof p.clientOrderId === 'string' && p.kind !== 'send_failed';
+}
+
 // ---------------------------------------------------------------- S06 reconciliation
 /** The three positions and their two gaps, exact decimal strings (checks, summary, views). */
 export interface PositionGaps {

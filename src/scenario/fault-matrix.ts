@@ -18,7 +18,7 @@ import { ensureSampleData } from '../marketdata/sample.js';
 import { FaultyGateway } from '../provider/sim/faults.js';
 import { EventTimeLoop } from '../engine/event-loop.js';
 import type { FaultPlan } from '../provider/sim/fault-plan.js';
-import { FAULT_KINDS, type FaultKind, type JournalRecord } from '../records/records.js';
+import { FAULT_KINDS, type FaultKind } from '../records/records.js';
 import { positionKey } from '../domain/types.js';
 
 const DEMO_CONFIG = fileURLToPath(new URL('../../config/demo.json', import.meta.url));

@@ -9,7 +9,7 @@
  *   order that ended never works again: status does not regress);
  * - residual = desired − confirmed, drift = expected − confirmed.
  */
-import type { JournalRecord } from '../records/records.js';
+import { isOrderReport, type JournalRecord } from '../records/records.js';
 import { STATE_FIELDS, type StateField } from './data-types.js';
 import { add, dec, fmt, isZero, mul, sub, ZERO, type Dec } from './decimal.js';
 
@@ -106,7 +106,7 @@ export class StateFolder {
       if (!p.stale) s.confirmed = dec(p.position);
       return;
     }
-    if (p.kind === 'fault_injected') return;
+    if (!isOrderReport(p)) return;
     const o = this.orders.get(p.clientOrderId);
     switch (p.kind) {
       case 'partial_fill':

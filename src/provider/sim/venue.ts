@@ -50,7 +50,7 @@ import { mulExact } from '../../domain/fixed-point.js';
 import { feeOf, fmtMoney, fmtPrice, fmtQty, notional } from '../../domain/instrument.js';
 import type { Instrument, OrderType, Side, TimeInForce } from '../../domain/types.js';
 import type { Bar } from '../../marketdata/bar.js';
-import type { ExecutionKind, ExecutionReport, OrderStatusReport, PositionSnapshot, ProviderOrderStatus } from '../gateway.js';
+import type { ExecutionReport, OrderStatusReport, PositionSnapshot, ProviderOrderStatus } from '../gateway.js';
 
 /** A new order as it reaches the venue (integers at the instrument's scales). */
 export interface SubmitRequest {
