@@ -5,6 +5,7 @@ export interface AptState {
   readonly download: number;
   readonly unpack: number;
   readonly configure: number;
+  readonly triggers: number;
   readonly error: string;
 }
 export const APT_START: AptState;

@@ -1,7 +1,7 @@
 /**
  * Installing a Debian package for the preflight, saying what apt is doing while it works: apt's own
  * output goes to a log file, and a few progress lines (packages to fetch, downloading, unpacking,
- * setting up) go to the terminal, so the minute or two it takes is never a silent wait.
+ * setting up, triggers) go to the terminal, so the minute or two it takes is never a silent wait.
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
@@ -9,12 +9,14 @@ import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 
 /** The progress fold's starting state. */
-export const APT_START = Object.freeze({ phase: 'resolving', total: 0, download: 0, unpack: 0, configure: 0, error: '' });
+export const APT_START = Object.freeze({ phase: 'resolving', total: 0, download: 0, unpack: 0, configure: 0, triggers: 0, error: '' });
 
+/** Phases counted per package; triggers (man-db, icon caches) only announced: they are not packages. */
 const STEPS = [
-  { re: /^Get:\d+ /, key: 'download', phase: 'downloading' },
-  { re: /^Unpacking /, key: 'unpack', phase: 'unpacking' },
-  { re: /^Setting up /, key: 'configure', phase: 'setting up' },
+  { re: /^Get:\d+ /, key: 'download', phase: 'downloading', counted: true },
+  { re: /^Unpacking /, key: 'unpack', phase: 'unpacking', counted: true },
+  { re: /^Setting up /, key: 'configure', phase: 'setting up', counted: true },
+  { re: /^Processing triggers for /, key: 'triggers', phase: 'processing triggers', counted: false },
 ];
 
 /**
@@ -36,6 +38,7 @@ export function aptProgress(state, line) {
     const n = state[step.key] + 1;
     const next = { ...state, phase: step.phase, [step.key]: n };
     const quarter = (k) => (state.total > 0 ? Math.floor((4 * k) / state.total) : Math.floor(k / 10));
+    if (!step.counted) return { state: next, say: state.phase !== step.phase ? `apt: ${step.phase}` : undefined };
     const news = state.phase !== step.phase || quarter(n) > quarter(n - 1);
     return { state: next, say: news ? `apt: ${step.phase} ${n}${state.total > 0 ? `/${state.total}` : ''}` : undefined };
   }

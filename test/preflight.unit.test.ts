@@ -180,7 +180,30 @@ describe('preflight: apt progress', () => {
       'apt: downloading 1/8', 'apt: downloading 2/8', 'apt: downloading 4/8', 'apt: downloading 6/8', 'apt: downloading 8/8',
       'apt: unpacking 1/8', 'apt: unpacking 2/8', 'apt: unpacking 4/8', 'apt: unpacking 6/8', 'apt: unpacking 8/8',
       'apt: setting up 1/8', 'apt: setting up 2/8', 'apt: setting up 4/8', 'apt: setting up 6/8', 'apt: setting up 8/8',
+      'apt: processing triggers',
     ]);
+  });
+
+  it('on the real reinstall of chromium on this machine (apt-get output as logged), says size, phases and triggers', () => {
+    const { said, state } = fold([
+      'Reading package lists...', 'Building dependency tree...', 'Reading state information...',
+      'Suggested packages:', '  chromium-l10n chromium-shell chromium-driver',
+      'The following NEW packages will be installed:', '  chromium',
+      'debconf: delaying package configuration, since apt-utils is not installed',
+      '0 upgraded, 1 newly installed, 0 to remove and 120 not upgraded.',
+      'Need to get 0 B/81.2 MB of archives.',
+      'After this operation, 297 MB of additional disk space will be used.',
+      'Selecting previously unselected package chromium.',
+      '(Reading database ... (Reading database ... 5%(Reading database ... 100%(Reading database ... 117686 files and directories currently installed.)',
+      'Preparing to unpack .../chromium_156.0.8078.114-1~deb12u1_amd64.deb ...',
+      'Unpacking chromium (156.0.8078.114-1~deb12u1) ...',
+      'Setting up chromium (156.0.8078.114-1~deb12u1) ...',
+      'update-alternatives: using /usr/bin/chromium to provide /usr/bin/x-www-browser (x-www-browser) in auto mode',
+      'Processing triggers for man-db (2.11.2-2) ...',
+      'Processing triggers for hicolor-icon-theme (0.17-2) ...',
+    ]);
+    expect(said).toEqual(['apt: 1 package to install', 'apt: downloading 0 B/81.2 MB', 'apt: unpacking 1/1', 'apt: setting up 1/1', 'apt: processing triggers']);
+    expect(state).toMatchObject({ phase: 'processing triggers', total: 1, unpack: 1, configure: 1, triggers: 2, error: '' });
   });
 
   it('keeps apt\'s last error for the failure line', () => {
