@@ -4,24 +4,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { probeNats, probePostgres } from '../scripts/preflight-probe.mjs';
+import { closedPort } from './preflight-support.js';
 
 const PG = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
 const NATS = { host: '127.0.0.1', port: 4222, user: '', pass: '' };
-
-/** A loopback port with nothing listening on it (bound, then released). */
-function closedPort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolvePort(port));
-    });
-  });
-}
 
 describe('preflight probes: PostgreSQL', () => {
   it('the machine server is ready for user postgres on database test, with its version', async () => {

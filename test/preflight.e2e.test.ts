@@ -4,9 +4,9 @@
  * reads (never by touching the machine's browser or services), and installing not allowed.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './support/cli.js';
+import { closedPort } from './preflight-support.js';
 
 const PREFLIGHT = 'scripts/preflight.mjs';
 /** The environment of a user's shell: none of the npm_* variables of the `npm test` running this. */
@@ -20,17 +20,6 @@ function preflight(extra: Record<string, string>) {
   const r = spawnSync(process.execPath, [PREFLIGHT], { cwd: ROOT, encoding: 'utf8', env: userEnv(extra), timeout: 60_000 });
   const lines = `${r.stdout}${r.stderr}`.split('\n').filter((l) => l.trim() !== '');
   return { code: r.status, lines };
-}
-
-function closedPort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolvePort(port));
-    });
-  });
 }
 
 describe('preflight', () => {
