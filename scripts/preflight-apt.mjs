@@ -37,8 +37,8 @@ export function aptProgress(state, line) {
     if (!step.re.test(line)) continue;
     const n = state[step.key] + 1;
     const next = { ...state, phase: step.phase, [step.key]: n };
-    const quarter = (k) => (state.total > 0 ? Math.floor((4 * k) / state.total) : Math.floor(k / 10));
     if (!step.counted) return { state: next, say: state.phase !== step.phase ? `apt: ${step.phase}` : undefined };
+    const quarter = (k) => (state.total > 0 ? Math.floor((4 * k) / state.total) : Math.floor(k / 10));
     const news = state.phase !== step.phase || quarter(n) > quarter(n - 1);
     return { state: next, say: news ? `apt: ${step.phase} ${n}${state.total > 0 ? `/${state.total}` : ''}` : undefined };
   }

@@ -1,5 +1,6 @@
 /** Types of scripts/preflight-plan.mjs (plain JavaScript: the preflight runs before anything is built). */
 export interface Privilege { readonly root: boolean; readonly sudo: boolean }
+/** `url` is the variable's URL with any password masked (it is shown in messages). */
 export interface PgEndpoint { readonly kind: 'pg'; readonly host: string; readonly port: number; readonly url: string; readonly user: string; readonly database: string }
 export interface NatsEndpoint { readonly kind: 'nats'; readonly host: string; readonly port: number; readonly url: string; readonly user: string; readonly pass: string }
 export type Endpoint = PgEndpoint | NatsEndpoint;
@@ -31,6 +32,7 @@ export const MIN_NODE: string;
 export const NATS_PORT: number;
 export const NATS_START: readonly string[];
 export function readSettings(env: Readonly<Record<string, string | undefined>>): Settings;
+export function serviceLabel(ep: Endpoint): string;
 export function address(ep: Endpoint): string;
 export function isLoopback(host: string): boolean;
 export function nodeProblem(version: string): string | null;

@@ -49,9 +49,16 @@ function endpoint(kind, text, protocols, defaultPort) {
   }
   if (!protocols.includes(url.protocol) || !url.hostname) throw bad;
   const user = decodeURIComponent(url.username);
-  const base = { kind, host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port ? Number(url.port) : defaultPort, url: text };
+  const pass = decodeURIComponent(url.password);
+  if (url.password) url.password = '***'; // `url` is shown in messages: never the password
+  const base = { kind, host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port ? Number(url.port) : defaultPort, url: url.href };
   if (kind === 'pg') return { ...base, user: user || 'postgres', database: decodeURIComponent(url.pathname.slice(1)) || user || 'postgres' };
-  return { ...base, user, pass: decodeURIComponent(url.password) };
+  return { ...base, user, pass };
+}
+
+/** 'PostgreSQL' or 'NATS JetStream'. */
+export function serviceLabel(ep) {
+  return SERVICES[ep.kind].label;
 }
 
 /** `host:port` as people write it (IPv6 in brackets). */
@@ -106,7 +113,7 @@ export function planBrowser(settings, facts) {
   if (!facts.apt) return fail(`${missing} and no apt-get on this machine: install Chromium and set CHROMIUM_PATH to it`);
   const prefix = adminPrefix(facts.privilege);
   if (prefix === null) return fail(`${missing} and this user may not install packages: have an administrator run \`${cmd}\`, or set CHROMIUM_PATH to an existing Chromium`);
-  return { do: 'install', prefix, display: `${cmd}` };
+  return { do: 'install', prefix, display: cmd };
 }
 
 /**

@@ -16,7 +16,7 @@ import { delimiter, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runApt } from './preflight-apt.mjs';
 import {
-  address, nodeProblem, planBrowser, planService, readSettings, readyLine, startCommand, startFailed,
+  address, nodeProblem, planBrowser, planService, readSettings, readyLine, serviceLabel, startCommand, startFailed,
 } from './preflight-plan.mjs';
 import { probeNats, probePostgres } from './preflight-probe.mjs';
 
@@ -122,7 +122,7 @@ async function service(ep, probe, machine) {
   if (plan.do === 'fail') return { fail: plan.line };
   if (plan.do === 'start') {
     const t0 = performance.now();
-    say(`${ep.kind === 'pg' ? 'PostgreSQL' : 'NATS'} does not answer at ${address(ep)} (${answer.why}); starting it: ${plan.display}`);
+    say(`${serviceLabel(ep)} does not answer at ${address(ep)} (${answer.why}); starting it: ${plan.display}`);
     const result = runStart(plan.argv);
     const deadline = t0 + START_BUDGET_MS;
     for (;;) {

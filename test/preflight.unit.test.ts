@@ -18,7 +18,7 @@ describe('preflight settings', () => {
     expect(defaults.nats).toMatchObject({ host: '127.0.0.1', port: 4222, user: '', pass: '' });
   });
 
-  it('reads CHROMIUM_PATH, RECKON_NO_INSTALL and the service URLs (user, password, database, IPv6 host)', () => {
+  it('reads CHROMIUM_PATH, RECKON_NO_INSTALL and the service URLs (user, password, database, IPv6 host); a password is never shown', () => {
     const s = readSettings({
       CHROMIUM_PATH: '/opt/chrome/chrome', RECKON_NO_INSTALL: '1',
       RECKON_PG_URL: 'postgresql://ana@[::1]:6543/journals', RECKON_NATS_URL: 'nats://u:p%40ss@nats.internal',
@@ -26,6 +26,8 @@ describe('preflight settings', () => {
     expect(s).toMatchObject({ chromium: '/opt/chrome/chrome', chromiumFromEnv: true, noInstall: true });
     expect(s.pg).toMatchObject({ host: '::1', port: 6543, user: 'ana', database: 'journals' });
     expect(s.nats).toMatchObject({ host: 'nats.internal', port: 4222, user: 'u', pass: 'p@ss' });
+    expect(s.nats.url).toBe('nats://u:***@nats.internal');
+    expect(readSettings({ RECKON_PG_URL: 'postgres://ana:s3cret@db:5432/x' }).pg.url).toBe('postgres://ana:***@db:5432/x');
     expect(readSettings({ RECKON_NO_INSTALL: '0' }).noInstall).toBe(false);
     expect(readSettings({ RECKON_NO_INSTALL: '' }).noInstall).toBe(false);
   });
