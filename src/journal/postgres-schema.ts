@@ -97,7 +97,10 @@ export function pgClient(addr: PgJournalAddress, opts: { max: number; role: stri
     onnotice: () => undefined,
     onclose: opts.onclose,
     types: { int8: INT8_AS_NUMBER },
-    connection: { application_name: applicationName(addr.journal, opts.role) },
+    connection: {
+      application_name: applicationName(addr.journal, opts.role),
+      ...(opts.role === 'reader' ? { default_transaction_read_only: 'on' } : {}),
+    },
   } as postgres.Options<Record<string, postgres.PostgresType>>);
 }
 
@@ -145,19 +148,25 @@ function migrations(s: string): readonly string[][] {
  * advisory lock so two processes opening at once do not race. Refuses a newer layout.
  * Readers pass `create: false`: a database without the tables is "no such journal".
  */
-export async function ensurePgSchema(sql: postgres.Sql, addr: PgJournalAddress, create: boolean): Promise<void> {
+/** What ensurePgSchema needs of a session (postgres-session.ts). */
+export interface SqlRunner {
+  use<T>(fn: (sql: postgres.Sql) => Promise<T>): Promise<T>;
+  transaction<T>(mode: string, fn: (sql: postgres.Sql) => Promise<T>): Promise<T>;
+}
+
+export async function ensurePgSchema(session: SqlRunner, addr: PgJournalAddress, create: boolean): Promise<void> {
   const s = qid(addr.schema);
-  const [found] = await sql.unsafe<{ ok: boolean }[]>(`SELECT to_regclass($1) IS NOT NULL AS ok`, [`${s}.reckon_schema`]);
+  const [found] = await session.use((sql) => sql.unsafe<{ ok: boolean }[]>(`SELECT to_regclass($1) IS NOT NULL AS ok`, [`${s}.reckon_schema`]));
   if (!found?.ok && !create) throw noJournal(addr, 'no Reckon tables in this database');
-  const version = async (q: postgres.Sql | postgres.TransactionSql): Promise<number> => {
+  const version = async (q: postgres.Sql): Promise<number> => {
     const rows = await q.unsafe<{ version: number }[]>(`SELECT version FROM ${s}.reckon_schema WHERE component = 'journal'`);
     return rows[0]?.version ?? 0;
   };
-  const current = found?.ok ? await version(sql) : 0;
+  const current = found?.ok ? await session.use(version) : 0;
   if (current === PG_SCHEMA_VERSION) return;
   if (current > PG_SCHEMA_VERSION) throw newerLayout(addr, current);
   if (!create) throw new ReckonError('BAD_INPUT', `${addr.label}: journal tables are at layout version ${current}; open the journal once as a writer to migrate`);
-  await sql.begin(async (tx) => {
+  await session.transaction('', async (tx) => {
     const { k1, k2 } = keyOf(`reckon-schema\n${addr.schema}`);
     await tx.unsafe('SELECT pg_advisory_xact_lock($1, $2)', [k1, k2]);
     await tx.unsafe(`CREATE SCHEMA IF NOT EXISTS ${s}`);
@@ -198,7 +207,7 @@ export function selectRows(schema: string): string {
 }
 
 /** Last committed row and the recorded head of one journal. */
-export async function pgHeads(sql: postgres.Sql | postgres.TransactionSql, addr: PgJournalAddress): Promise<{
+export async function pgHeads(sql: postgres.Sql, addr: PgJournalAddress): Promise<{
   lastSeq: number; headHash: string | null; recorded: { seq: number; hash: string } | null;
 }> {
   const s = qid(addr.schema);

@@ -21,9 +21,10 @@ import { ReckonError } from '../domain/errors.js';
 import type { AnyDraft, JournalRecord } from '../records/records.js';
 import { sealRecord } from './hash.js';
 import {
-  checkPgFormat, ensurePgSchema, lockKey, parsePgJournalUrl, pgClient, pgHeads, qid, type PgJournalAddress,
+  checkPgFormat, ensurePgSchema, lockKey, parsePgJournalUrl, pgHeads, qid, type PgJournalAddress,
 } from './postgres-schema.js';
-import { pgError, PgRowReader } from './postgres-read.js';
+import { PgRowReader } from './postgres-read.js';
+import { pgError, PgSession } from './postgres-session.js';
 import { GENESIS_HASH, type JournalStore } from './store.js';
 
 export interface PostgresJournalOptions {
@@ -63,7 +64,7 @@ export class PostgresJournal implements JournalStore {
   private readonly rowsPerStatement: number;
 
   private constructor(
-    private readonly sql: postgres.Sql,
+    private readonly session: PgSession,
     readonly address: PgJournalAddress,
     last: { seq: number; hash: string },
     opts: PostgresJournalOptions,
@@ -91,21 +92,23 @@ export class PostgresJournal implements JournalStore {
     const rows = opts.rowsPerStatement ?? 2000;
     if (!Number.isInteger(rows) || rows < 1) throw new ReckonError('BAD_INPUT', `rowsPerStatement must be a positive integer, got ${rows}`);
     let store: PostgresJournal | null = null;
-    const sql = pgClient(addr, { max: 1, role: 'writer', onclose: () => { if (store) store.locked = false; } });
+    const session = new PgSession(addr, 'writer', () => { if (store) store.locked = false; });
     try {
-      await ensurePgSchema(sql, addr, true);
-      await takeLock(sql, addr);
-      await checkPgFormat(sql, addr, true);
-      const h = await pgHeads(sql, addr);
+      await ensurePgSchema(session, addr, true);
+      const h = await session.use(async (sql) => {
+        await takeLock(sql, addr);
+        await checkPgFormat(sql, addr, true);
+        return pgHeads(sql, addr);
+      });
       const last = { seq: h.lastSeq, hash: h.headHash ?? GENESIS_HASH };
       if (h.recorded ? h.recorded.seq !== last.seq || h.recorded.hash !== last.hash : last.seq !== 0) {
         throw new ReckonError('JOURNAL_INTEGRITY',
           `${addr.label}: last row (seq ${last.seq}) does not match the recorded head (${h.recorded ? `seq ${h.recorded.seq}` : 'none'}); run 'reckon journal verify'`);
       }
-      store = new PostgresJournal(sql, addr, last, opts);
+      store = new PostgresJournal(session, addr, last, opts);
       return store;
     } catch (err) {
-      await sql.end({ timeout: 1 }).catch(() => undefined);
+      await session.end();
       throw pgError(err, addr);
     }
   }
@@ -151,7 +154,7 @@ export class PostgresJournal implements JournalStore {
     } finally {
       this.closed = true;
       await this.reader?.close();
-      await this.sql.end({ timeout: 5 }).catch(() => undefined);
+      await this.session.end();
     }
   }
 
@@ -162,7 +165,7 @@ export class PostgresJournal implements JournalStore {
     if (batch.length === 0) return this.committed;
     const last = batch[batch.length - 1]!.record;
     try {
-      await this.sql.begin(async (tx) => {
+      await this.session.transaction('', async (tx) => {
         for (let i = 0; i < batch.length; i += this.rowsPerStatement) {
           await tx.unsafe(this.insertSql, this.columns(batch, i, Math.min(batch.length, i + this.rowsPerStatement)) as never[]);
         }
@@ -188,13 +191,13 @@ export class PostgresJournal implements JournalStore {
   private async reconnect(): Promise<void> {
     if (!this.locked) {
       try {
-        await takeLock(this.sql, this.address);
+        await this.session.use((sql) => takeLock(sql, this.address));
       } catch (err) {
         throw pgError(err, this.address, `reconnecting the writer failed, ${this.pending.length} records stay pending`);
       }
       this.locked = true;
     }
-    const h = await pgHeads(this.sql, this.address).catch((err: unknown) => { throw pgError(err, this.address); });
+    const h = await this.session.use((sql) => pgHeads(sql, this.address)).catch((err: unknown) => { throw pgError(err, this.address); });
     if (h.lastSeq !== this.committed || (h.headHash ?? GENESIS_HASH) !== this.committedHash) {
       const landed = this.pending.findIndex((p) => p.record.seq === h.lastSeq);
       if (landed < 0 || this.pending[landed]!.record.hash !== h.headHash || h.recorded?.seq !== h.lastSeq) {
