@@ -8,11 +8,14 @@
  *   gap, which is read from the journal before the message's own records are yielded. When the
  *   bus is quiet for `idleMs` the journal's head is checked too, so records whose message was
  *   dropped or never sent (publisher outage, crash after commit) still arrive.
- * - A message is acked once all its records have been yielded and the caller asked for the next
- *   one. After a restart the durable consumer redelivers what was not acked; the position comes
- *   from `fromSeq` when given (a caller that keeps its own position, like a console folding the
- *   records, passes its last seq + 1 and never sees a record twice), else from the last acked
- *   message (its Reckon-Last-Seq + 1).
+ * - A message is acked once all its records were taken (the caller asked for the next record, or
+ *   stopped right after its last). After a restart the position comes from `fromSeq` when given
+ *   (a caller that keeps its own position, like a console folding the records, passes its last
+ *   seq + 1 and never sees a record twice), else from the last acked message (its
+ *   Reckon-Last-Seq + 1); unacked messages are redelivered and skipped by seq. Records committed
+ *   before a new consumer existed are read from the journal first.
+ *   Not covered without `fromSeq`: records a stopped tail had taken from a batch it did not
+ *   finish, or had read from the journal while the bus was quiet, are shown again.
  * - Every record must chain to the one before (hash over the envelope and payload): a record
  *   from the bus that does not is discarded and read from the journal instead; one from the
  *   journal that does not stops the tail (JOURNAL_INTEGRITY).
@@ -70,18 +73,22 @@ export class RecordTail {
 
   private constructor(
     private readonly opts: RecordTailOptions,
-    start: number | null,
+    start: { next: number | null; catchUpTo: number },
     private readonly nc: NatsConnection | null,
   ) {
-    this.next = start;
+    this.next = start.next;
+    this.catchUpTo = start.catchUpTo;
   }
+
+  /** Records up to this seq are read from the journal first; later ones come from the bus. */
+  private readonly catchUpTo: number;
 
   /** Connects (with a bus), creates the stream and the durable consumer if missing, fixes the start. */
   static async open(opts: RecordTailOptions): Promise<RecordTail> {
     if (opts.fromSeq !== undefined && (!Number.isSafeInteger(opts.fromSeq) || opts.fromSeq < 1)) {
       throw new ReckonError('USAGE', `--from: ${opts.fromSeq} is not a seq number (1 or more)`);
     }
-    if (!opts.bus) return new RecordTail(opts, opts.fromSeq ?? (await opts.source.heads()).lastSeq + 1, null);
+    if (!opts.bus) return new RecordTail(opts, { next: opts.fromSeq ?? (await opts.source.heads()).lastSeq + 1, catchUpTo: Number.MAX_SAFE_INTEGER }, null);
     const bus = opts.bus;
     const servers = bus.servers ?? DEFAULT_BUS;
     let nc: NatsConnection;
@@ -108,7 +115,7 @@ export class RecordTail {
   async *records(): AsyncGenerator<JournalRecord> {
     if (this.next !== null) {
       this.prevHash = this.next === 1 ? GENESIS_HASH : (await this.opts.source.range(this.next - 1, this.next - 1))[0]?.hash ?? null;
-      yield* this.fromJournal(Number.MAX_SAFE_INTEGER);
+      yield* this.fromJournal(this.catchUpTo);
     }
     if (!this.nc) {
       while (!this.closed) {
@@ -122,6 +129,7 @@ export class RecordTail {
     this.messages = await consumer.consume({ max_messages: 256 });
     const it = this.messages[Symbol.asyncIterator]();
     let pending: Promise<IteratorResult<JsMsg>> | null = null;
+    let current: JsMsg | null = null;
     let loopDone = (): void => undefined;
     this.loop = new Promise<void>((resolve) => { loopDone = resolve; });
     try {
@@ -136,11 +144,15 @@ export class RecordTail {
         }
         pending = null;
         if (got.done) return;
-        // Acked only once every record of it was taken: a tail stopped halfway gets it again.
-        if (yield* this.fromMessage(got.value)) got.value.ack();
+        // Acked once every record of it was taken: a tail stopped halfway gets it again.
+        current = got.value;
+        if (yield* this.fromMessage(current)) current.ack();
+        current = null;
         if (this.closed) return;
       }
     } finally {
+      // The caller stopped right after taking a message's last record: that message is done with.
+      if (current && this.next !== null && this.next > lastSeqOf(current)) current.ack();
       this.messages.stop();
       loopDone();
     }
@@ -228,10 +240,11 @@ export class RecordTail {
 /**
  * The durable consumer (created with deliver-new when missing) and the seq to start from:
  * `fromSeq`; else after the last message it acked; else, new, the next record committed.
- * The consumer is created before the journal's head is read, so nothing committed in between
- * is missed.
+ * Records committed before the start (the head read once the consumer exists, so nothing
+ * committed in between is missed) are read from the journal, the rest from the bus: the bus
+ * messages the durable acks are what a restart resumes from.
  */
-async function durableStart(jsm: JetStreamManager, opts: RecordTailOptions): Promise<number | null> {
+async function durableStart(jsm: JetStreamManager, opts: RecordTailOptions): Promise<{ next: number | null; catchUpTo: number }> {
   const bus = opts.bus!;
   const stream = bus.stream ?? 'RECKON';
   const subject = recordsSubject(opts.source.name, bus);
@@ -244,15 +257,20 @@ async function durableStart(jsm: JetStreamManager, opts: RecordTailOptions): Pro
       durable_name: bus.durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New, filter_subject: subject,
       ack_wait: nanos(bus.ackWaitMs ?? 30_000), max_ack_pending: 1024, inactive_threshold: nanos(bus.inactiveMs ?? 7 * 24 * 3600_000),
     });
-    return opts.fromSeq ?? (await opts.source.heads()).lastSeq + 1;
+    const head = (await opts.source.heads()).lastSeq;
+    return { next: opts.fromSeq ?? head + 1, catchUpTo: head };
   }
   if (info.config.filter_subject !== subject) {
     throw new ReckonError('USAGE', `durable consumer ${bus.durable} on ${stream} follows ${info.config.filter_subject ?? 'every subject'}, not ${subject}: choose another --durable`);
   }
-  if (opts.fromSeq !== undefined) return opts.fromSeq;
+  if (opts.fromSeq !== undefined) return { next: opts.fromSeq, catchUpTo: (await opts.source.heads()).lastSeq };
   const floor = info.ack_floor.stream_seq;
-  if (floor === 0) return null;
-  const last = await jsm.streams.getMessage(stream, { seq: floor }).catch(() => null);
+  const last = floor === 0 ? null : await jsm.streams.getMessage(stream, { seq: floor }).catch(() => null);
   const lastSeq = Number(last?.header.get('Reckon-Last-Seq'));
-  return Number.isSafeInteger(lastSeq) && lastSeq > 0 ? lastSeq + 1 : null;
+  return { next: Number.isSafeInteger(lastSeq) && lastSeq > 0 ? lastSeq + 1 : null, catchUpTo: 0 };
+}
+
+function lastSeqOf(m: JsMsg): number {
+  const last = Number(m.headers?.get('Reckon-Last-Seq'));
+  return Number.isSafeInteger(last) ? last : Number.MAX_SAFE_INTEGER;
 }
