@@ -31,7 +31,7 @@ import { canonicalText, chainHash } from '../journal/hash.js';
 import type { JournalSource } from '../journal/open-any.js';
 import { GENESIS_HASH } from '../journal/store.js';
 import type { JournalRecord } from '../records/records.js';
-import { DEFAULT_BUS, decodeBatch, ensureRecordsStream, recordsSubject, type BusTopology } from './nats-stream.js';
+import { DEFAULT_BUS, DEFAULT_STREAM, decodeBatch, ensureRecordsStream, recordsSubject, type BusTopology } from './nats-stream.js';
 
 export interface TailBusOptions extends BusTopology {
   readonly servers?: string | string[];
@@ -125,7 +125,7 @@ export class RecordTail {
       return;
     }
     const bus = this.opts.bus!;
-    const consumer = await jetstream(this.nc).consumers.get(bus.stream ?? 'RECKON', bus.durable);
+    const consumer = await jetstream(this.nc).consumers.get(bus.stream ?? DEFAULT_STREAM, bus.durable);
     this.messages = await consumer.consume({ max_messages: 256 });
     const it = this.messages[Symbol.asyncIterator]();
     let pending: Promise<IteratorResult<JsMsg>> | null = null;
@@ -246,7 +246,7 @@ export class RecordTail {
  */
 async function durableStart(jsm: JetStreamManager, opts: RecordTailOptions): Promise<{ next: number | null; catchUpTo: number }> {
   const bus = opts.bus!;
-  const stream = bus.stream ?? 'RECKON';
+  const stream = bus.stream ?? DEFAULT_STREAM;
   const subject = recordsSubject(opts.source.name, bus);
   let info;
   try {

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ReckonError } from '../domain/errors.js';
-import { isPostgresUrl } from '../journal/postgres-schema.js';
+import { isPostgresUrl } from '../journal/postgres-url.js';
 import { openJournalReader } from '../journal/open-any.js';
 import { registerJournalCopy } from './journal-copy-command.js';
 import type { Io } from './main.js';

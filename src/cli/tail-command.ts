@@ -5,8 +5,7 @@
  */
 import type { Command } from 'commander';
 import { ReckonError } from '../domain/errors.js';
-import { DEFAULT_STREAM, DEFAULT_SUBJECT_PREFIX, recordLine } from '../bus/nats-stream.js';
-import { RecordTail } from '../bus/nats-tail.js';
+import type { RecordTail } from '../bus/nats-tail.js';
 import { openJournalReader, parseJournalSpec } from '../journal/open-any.js';
 import type { JournalRecord } from '../records/records.js';
 import { requireFile } from './journal-commands.js';
@@ -20,8 +19,8 @@ export function registerTailCommand(program: Command, io: Io): void {
     .option('--from <seq>', 'first seq to print (default: where --durable left off, else new records only)')
     .option('--bus <url>', 'follow the journal on NATS JetStream (e.g. nats://127.0.0.1:4222) instead of polling it')
     .option('--durable <name>', 'durable consumer name with --bus (default tail_<journal>)')
-    .option('--stream <name>', 'JetStream stream', DEFAULT_STREAM)
-    .option('--subject-prefix <token>', 'subjects are <token>.<journal>.records', DEFAULT_SUBJECT_PREFIX)
+    .option('--stream <name>', 'JetStream stream', 'RECKON')
+    .option('--subject-prefix <token>', 'subjects are <token>.<journal>.records', 'reckon')
     .option('--limit <n>', 'stop after n records')
     .option('--poll-ms <ms>', 'journal poll interval without --bus', '200')
     .option('--json', 'one JSON record per line (the journal export format)')
@@ -31,6 +30,8 @@ export function registerTailCommand(program: Command, io: Io): void {
       const limit = flags.limit === undefined ? Number.POSITIVE_INFINITY : seqArg('--limit', flags.limit);
       const pollMs = seqArg('--poll-ms', flags.pollMs);
       const spec = parseJournalSpec(journal);
+      // The NATS client loads only for this command.
+      const [{ RecordTail }, { recordLine }] = await Promise.all([import('../bus/nats-tail.js'), import('../bus/nats-stream.js')]);
       const source = await openJournalReader(spec);
       let tail: RecordTail;
       try {

@@ -10,9 +10,8 @@ import type Database from 'better-sqlite3';
 import type { JournalRecord } from '../records/records.js';
 import { exportJournal, exportLine, type ExportOptions } from './export.js';
 import { openJournalForRead } from './open.js';
-import { PostgresJournal } from './postgres.js';
-import { PgRowReader, type JournalHeads } from './postgres-read.js';
-import { isPostgresUrl, parsePgJournalUrl, type PgJournalAddress } from './postgres-schema.js';
+import type { JournalHeads, PgRowReader } from './postgres-read.js';
+import { isPostgresUrl, parsePgJournalUrl, type PgJournalAddress } from './postgres-url.js';
 import { SqliteJournal, type Durability } from './sqlite.js';
 import { openJournalDatabase, readLastRow, readRecordedHead, rowToRecord, SELECT_ROWS, type JournalRow } from './sqlite-schema.js';
 import { asAsync, type JournalStore } from './store.js';
@@ -69,7 +68,10 @@ export interface JournalSource {
  */
 export async function openJournalReader(spec: string | JournalSpec): Promise<JournalSource> {
   const s = typeof spec === 'string' ? parseJournalSpec(spec) : spec;
-  return s.kind === 'sqlite' ? new SqliteSource(s.path, s.name) : new PgSource(await PgRowReader.open(s.address), s.name);
+  if (s.kind === 'sqlite') return new SqliteSource(s.path, s.name);
+  // The PostgreSQL driver loads only when a postgres:// journal is used.
+  const { PgRowReader } = await import('./postgres-read.js');
+  return new PgSource(await PgRowReader.open(s.address), s.name);
 }
 
 export interface WriterOptions {
@@ -87,9 +89,9 @@ export interface WriterOptions {
  */
 export async function openJournalWriter(spec: string | JournalSpec, opts: WriterOptions = {}): Promise<JournalStore> {
   const s = typeof spec === 'string' ? parseJournalSpec(spec) : spec;
-  return s.kind === 'sqlite'
-    ? SqliteJournal.open(s.path, { durability: opts.durability, batchSize: opts.batchSize })
-    : PostgresJournal.open(s.address);
+  if (s.kind === 'sqlite') return SqliteJournal.open(s.path, { durability: opts.durability, batchSize: opts.batchSize });
+  const { PostgresJournal } = await import('./postgres.js');
+  return PostgresJournal.open(s.address);
 }
 
 /**
@@ -106,6 +108,7 @@ export async function withLocalJournal<T>(spec: string | JournalSpec, fn: (path:
   const dir = mkdtempSync(join(tmpdir(), 'reckon-snapshot-'));
   try {
     const path = join(dir, `${s.name}.db`);
+    const { PgRowReader } = await import('./postgres-read.js');
     const reader = await PgRowReader.open(s.address);
     try {
       await reader.snapshot(async (view) => {
