@@ -242,7 +242,13 @@ async function takeLock(sql: postgres.Sql, addr: PgJournalAddress): Promise<void
         AND l.classid = $1::int4::oid AND l.objid = $2::int4::oid
         AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`, [k1, k2]);
   const who = holders.map((h) =>
-    `backend pid ${h.pid}, application_name '${h.app ?? ''}', client ${h.addr === null ? 'local socket' : `${h.addr}:${h.port}`}, connected since ${h.since}`);
+    `backend pid ${h.pid}, application_name '${h.app ?? ''}', client ${clientOf(h.addr, h.port)}, connected since ${h.since}`);
   throw new ReckonError('JOURNAL_LOCKED',
     `${addr.label}: journal '${addr.journal}' already has a writer (${who.length ? who.join('; ') : 'holder not visible to this user'}); one writer per journal`);
+}
+
+/** pg_stat_activity's client: NULL port means the row is hidden from this user, -1 a Unix socket. */
+function clientOf(addr: string | null, port: number | null): string {
+  if (port === null) return 'not visible to this database user';
+  return addr === null || port === -1 ? 'local socket' : `${addr}:${port}`;
 }
