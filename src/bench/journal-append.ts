@@ -10,7 +10,7 @@ import { SqliteJournal } from '../journal/sqlite.js';
 import type { AnyDraft } from '../records/records.js';
 
 /** The mix the pipeline writes most: provider fills, position reports and reconciliation checks. */
-function drafts(): AnyDraft[] {
+export function benchDrafts(): AnyDraft[] {
   const fill: AnyDraft = {
     ts: 1_767_571_260_000, type: 'S05.provider', account: 'bench-account', instrument: 'FIX-ALPHA', correlationId: 'intent-001', causationSeq: 4,
     payload: {
@@ -37,7 +37,7 @@ export function runJournalAppends(n: number, batchSize: number): { appends: numb
   const dir = mkdtempSync(join(tmpdir(), 'reckon-journal-bench-'));
   const j = SqliteJournal.open(join(dir, 'journal.db'), { durability: 'normal', batchSize });
   try {
-    const mix = drafts();
+    const mix = benchDrafts();
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < n; i++) j.append(mix[i % mix.length]!);
     j.commitSync();

@@ -23,6 +23,7 @@ export const METRIC_KEYS = [
   'pipeline_bars_per_s', 'pipeline_memory_bars_per_s', 'raw_decode_bars_per_s', 'grademark_bars_per_s',
   'tick_to_order_p50_us', 'tick_to_order_p99_us', 'tick_to_order_p999_us',
   'recon_1k_ms', 'recon_10k_ms', 'recon_100k_ms', 'rss_1m_mb', 'rss_10m_mb', 'journal_appends_per_s',
+  'pg_journal_records_per_s', 'jetstream_records_per_s',
 ] as const;
 export type MetricKey = (typeof METRIC_KEYS)[number];
 
@@ -132,6 +133,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     recon: q ? [1_000, 10_000] : [1_000, 10_000, 100_000],
     reconPasses: q ? 1 : 5,
     journalAppends: q ? 100_000 : 300_000,
+    pgRecords: q ? 20_000 : 200_000,
+    jetstreamRecords: q ? 40_000 : 300_000,
+    distributedRuns: q ? 2 : 3,
   };
   mkdirSync(o.outDir, { recursive: true });
   const results: Record<MetricKey, number | null> = Object.fromEntries(METRIC_KEYS.map((k) => [k, null])) as Record<MetricKey, number | null>;
@@ -255,6 +259,25 @@ export async function main(argv: readonly string[]): Promise<void> {
   details.journal = { samples: jr.samples, median: jr.perS, appends: jr.appends, batchSize: 1024 };
   log(`journal appends: ${fmt(results.journal_appends_per_s)} /s`);
 
+  // 7b. Distributed mode: PostgreSQL journal and JetStream (null with a note when a server does not answer).
+  const distributed = async (key: MetricKey, task: string, args: object, what: string): Promise<ChildResult | null> => {
+    try {
+      const r = await child(task, { ...args, runs: sizes.distributedRuns }, { timeoutS: 600 });
+      if (r === null) notes[key] = 'timed out after 600 s';
+      else results[key] = round(best(r));
+      return r;
+    } catch (err) {
+      notes[key] = `not run: ${what} did not answer (${(err as Error).message.split('\n')[0]!.slice(0, 160)})`;
+      return null;
+    }
+  };
+  const pgr = await distributed('pg_journal_records_per_s', 'pgJournal', { n: sizes.pgRecords, batchSize: 1024 }, 'PostgreSQL');
+  if (pgr) details.pg_journal = { samples: pgr.samples, median: pgr.perS, records: pgr.records, batchSize: 1024 };
+  log(`pg journal: ${fmt(results.pg_journal_records_per_s)} records/s${notes.pg_journal_records_per_s ? ` (${notes.pg_journal_records_per_s})` : ''}`);
+  const jsr = await distributed('jetstream_records_per_s', 'jetstream', { n: sizes.jetstreamRecords, batchSize: 256 }, 'NATS JetStream');
+  if (jsr) details.jetstream = { samples: jsr.samples, median: jsr.perS, records: jsr.records, recordsPerMessage: 256, messages: jsr.messages };
+  log(`jetstream: ${fmt(results.jetstream_records_per_s)} records/s${notes.jetstream_records_per_s ? ` (${notes.jetstream_records_per_s})` : ''}`);
+
   // 8. Profiles (full mode).
   const profiles: Record<string, string> = {};
   if (o.profile) {
@@ -270,6 +293,8 @@ export async function main(argv: readonly string[]): Promise<void> {
     rss_10m_over_1m: results.rss_10m_mb === null ? null : round(results.rss_10m_mb / results.rss_1m_mb!, 2),
     recon_10k_over_1k: results.recon_10k_ms === null || results.recon_1k_ms === null ? null : round(results.recon_10k_ms / results.recon_1k_ms, 1),
     recon_100k_over_10k: results.recon_100k_ms === null || results.recon_10k_ms === null ? null : round(results.recon_100k_ms / results.recon_10k_ms, 1),
+    pg_over_sqlite_journal: results.pg_journal_records_per_s === null ? null : round(results.pg_journal_records_per_s / results.journal_appends_per_s!, 3),
+    jetstream_over_sqlite_journal: results.jetstream_records_per_s === null ? null : round(results.jetstream_records_per_s / results.journal_appends_per_s!, 3),
   };
   const out = {
     ...results,

@@ -30,6 +30,8 @@ const ROWS: readonly [key: string, label: string, unit: string][] = [
   ['rss_1m_mb', 'Peak RSS, 1M-bar replay (SQLite)', 'MB'],
   ['rss_10m_mb', 'Peak RSS, 10M-bar replay (SQLite)', 'MB'],
   ['journal_appends_per_s', 'SQLite journal appends, grouped commits', 'records/s'],
+  ['pg_journal_records_per_s', 'PostgreSQL journal appends, grouped commits (1,024 per transaction)', 'records/s'],
+  ['jetstream_records_per_s', 'Committed records through JetStream: publish (256 per message, acked) → durable consumer', 'records/s'],
 ];
 
 const BUDGET_OF: Readonly<Record<string, string>> = {
@@ -71,6 +73,8 @@ export function renderReport(r: Results, previous: string): string {
     ['recon_10k_over_1k', 'recon 10k / 1k', 'recon_growth_10k'],
     ['recon_100k_over_10k', 'recon 100k / 10k', 'recon_growth_100k'],
     ['rss_10m_over_1m', 'RSS 10M / 1M', 'rss_10m_over_1m'],
+    ['pg_over_sqlite_journal', 'PostgreSQL journal / SQLite journal appends', undefined],
+    ['jetstream_over_sqlite_journal', 'JetStream records / SQLite journal appends', undefined],
   ];
   for (const [key, label, bk] of ratioRows) {
     const b = bk ? r.budget[bk] : undefined;
@@ -95,6 +99,9 @@ export function renderReport(r: Results, previous: string): string {
   lines.push(`- Reconciliation (\`engine.reconcileAll('interval')\`: mass order status per account, then a position check per pair; MemoryJournal keeping only the head; median of the passes after the first): ${reconParts.join('; ')}.`);
   const rss = d.rss as Record<string, { bars: number; barsPerS: number; records: number }>;
   lines.push(`- RSS runs: ${Object.entries(rss).map(([k, v]) => `${k}: ${v.bars.toLocaleString('en-US')} bars at ${v.barsPerS.toLocaleString('en-US')} bars/s, ${v.records.toLocaleString('en-US')} records`).join('; ')}.`);
+  const pg = d.pg_journal as { records: number; batchSize: number } | undefined;
+  const js = d.jetstream as { records: number; recordsPerMessage: number; messages: number } | undefined;
+  lines.push(`- Distributed mode (local PostgreSQL 127.0.0.1:5432 and NATS 127.0.0.1:4222, or \`RECKON_BENCH_PG\` / \`RECKON_BENCH_NATS\`): ${pg ? `PostgreSQL journal ${pg.records.toLocaleString('en-US')} records of the journal-append mix, ${pg.batchSize} per awaited commit (one \`unnest\` insert and the head per transaction, \`synchronous_commit\` as the server has it)` : 'PostgreSQL not measured'}; ${js ? `JetStream ${js.records.toLocaleString('en-US')} records in ${js.messages.toLocaleString('en-US')} messages of ${js.recordsPerMessage}, file storage, from the first publish until a durable consumer (\`RecordTail\`: decode, seq and hash-chain checks) has yielded the last` : 'JetStream not measured'}.`);
   lines.push('', '## Reproduce', '');
   lines.push('```sh', 'npm ci                       # builds dist/ (prepare)', 'npm run bench                # full (~6 min here): 1M-bar pipeline, 100k-instrument recon, 10M-bar RSS run; writes bench/results.json and this file', 'npm run bench:quick          # < 60 s, smaller inputs; keys it skips are null with a note', 'node --expose-gc dist/bench/main.js --quick --out /tmp/b   # results and report into /tmp/b only', 'node dist/bench/cpuprofile.js bench/data/profile-sqlite/*.cpuprofile 30   # top functions of the last full run\'s profile', '```', '');
   if (Object.keys(r.profiles).length > 0) {

@@ -5,6 +5,7 @@
 import { benchConfig, BENCH_FAST, BENCH_SLOW } from './config.js';
 import { runGrademark, runGrademarkDfIndicators } from './grademark.js';
 import { runJournalAppends } from './journal-append.js';
+import { dropPgBench, runJetStream, runPgJournal } from './distributed.js';
 import { quantile, runLatency } from './latency.js';
 import { runPipeline, type JournalKind } from './pipeline.js';
 import { reconPass, setupRecon } from './recon.js';
@@ -105,6 +106,26 @@ const tasks: Record<string, (a: Args) => Promise<unknown>> = {
       return { bars: x.appends, seconds: x.seconds };
     });
     return { perS: r.perS, samples: r.samples, appends: r.bars };
+  },
+  async pgJournal(a) {
+    try {
+      const r = await repeat(a.runs!, async () => {
+        const x = await runPgJournal(a.n!, a.batchSize!);
+        return { bars: x.records, seconds: x.seconds };
+      });
+      return { perS: r.perS, samples: r.samples, records: r.bars };
+    } finally {
+      await dropPgBench();
+    }
+  },
+  async jetstream(a) {
+    let messages = 0;
+    const r = await repeat(a.runs!, async () => {
+      const x = await runJetStream(a.n!, a.batchSize!);
+      messages = x.messages;
+      return { bars: x.records, seconds: x.seconds };
+    });
+    return { perS: r.perS, samples: r.samples, records: r.bars, messages };
   },
 };
 

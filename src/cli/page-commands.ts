@@ -9,7 +9,7 @@ import type { Io } from './main.js';
 
 export function registerPageCommands(program: Command, io: Io): void {
   program.command('trace <journal>')
-    .description('Write the static trace UI (one self-contained HTML file) for a journal.')
+    .description('Write the static trace UI (one self-contained HTML file) for a journal (file or postgres:// URL).')
     .option('-o, --out <file>', 'output HTML file', 'trace.html')
     .action(async (journal: string, flags: { out: string }) => {
       requireFile(journal);
@@ -20,10 +20,11 @@ export function registerPageCommands(program: Command, io: Io): void {
   program.command('report <journalOrDir>')
     .description('Write the HTML performance report (and orders.csv, fills.csv, positions.csv beside it).')
     .option('-o, --out <file>', 'output HTML file', 'report.html')
-    .action(async (path: string, flags: { out: string }) => {
+    .option('--run-dir <dir>', 'read summary.json, equity.csv and prices.csv from this directory (default: beside the journal file)')
+    .action(async (path: string, flags: { out: string; runDir?: string }) => {
       requireFile(path);
       const out = resolve(flags.out);
-      await writeReport(path, out);
+      await writeReport(path, out, flags.runDir);
       io.out(`report: ${out}\n`);
     });
 }

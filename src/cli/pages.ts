@@ -5,8 +5,8 @@
 import { join } from 'node:path';
 import { writeReport, writeTrace } from '../web/commands.js';
 
-export async function writeRunPages(outDir: string): Promise<string[]> {
-  await writeTrace(join(outDir, 'journal.db'), join(outDir, 'trace.html'));
-  await writeReport(outDir, join(outDir, 'report.html'));
+export async function writeRunPages(outDir: string, journal = join(outDir, 'journal.db')): Promise<string[]> {
+  await writeTrace(journal, join(outDir, 'trace.html'));
+  await writeReport(journal, join(outDir, 'report.html'), outDir);
   return ['trace.html', 'report.html', 'orders.csv', 'fills.csv', 'positions.csv'];
 }

@@ -24,7 +24,7 @@ export const DEMO_CONFIG_PATH = fileURLToPath(new URL('../../config/demo.json', 
 const RUN_FILES = ['journal.db', 'journal.db-wal', 'journal.db-shm', 'summary.json', 'equity.csv', 'prices.csv', 'rejected-rows.csv',
   'trace.html', 'report.html', 'orders.csv', 'fills.csv', 'positions.csv'];
 
-interface RunFlags { data?: string; config?: string; strategy?: string; seed?: string; out: string; resume?: boolean; badRows: 'fail' | 'quarantine'; json?: boolean; faults?: string }
+interface RunFlags { data?: string; config?: string; strategy?: string; seed?: string; out: string; resume?: boolean; badRows: 'fail' | 'quarantine'; json?: boolean; faults?: string; journal?: string }
 
 export function registerRunCommands(program: Command, io: Io, _setExit: (code: number) => void): void {
   program.command('demo')
@@ -47,6 +47,7 @@ export function registerRunCommands(program: Command, io: Io, _setExit: (code: n
     .option('--seed <n>', 'seed for seeded decisions (overrides the config)')
     .option('--out <dir>', 'output directory', 'out/run')
     .option('--resume', 'continue a killed run on the journal in --out (re-verifies every record first)')
+    .option('--journal <journal>', 'write the journal here instead of OUT/journal.db: a SQLite path or postgres://USER@HOST:PORT/DB?journal=NAME (new)')
     .option('--faults <spec>', `inject faults in the simulated venue, seeded by --seed: KIND:PROB[,KIND:PROB...] with KIND one of ${FAULT_KINDS.join(', ')}`)
     .addOption(new Option('--bad-rows <policy>', 'on a bad market data row').choices(['fail', 'quarantine']).default('fail'))
     .option('--json', 'print summary.json to stdout instead of the table')
@@ -61,11 +62,11 @@ export function registerRunCommands(program: Command, io: Io, _setExit: (code: n
     });
 }
 
-async function replay(io: Io, flags: { data: string; out: string; resume?: boolean; badRows: 'fail' | 'quarantine'; json?: boolean; faults?: FaultPlan }, cfg: RunConfig): Promise<ReplayResult> {
+async function replay(io: Io, flags: { data: string; out: string; resume?: boolean; badRows: 'fail' | 'quarantine'; json?: boolean; faults?: FaultPlan; journal?: string }, cfg: RunConfig): Promise<ReplayResult> {
   const bar = progressBar(io.isTTY && !flags.json);
   try {
     return await runReplay({
-      dataPath: flags.data, config: cfg, outDir: flags.out, resume: flags.resume, badRows: flags.badRows, faults: flags.faults,
+      dataPath: flags.data, config: cfg, outDir: flags.out, resume: flags.resume, badRows: flags.badRows, faults: flags.faults, journal: flags.journal,
       onProgress: (p) => bar.update(p),
     });
   } finally {
@@ -74,12 +75,12 @@ async function replay(io: Io, flags: { data: string; out: string; resume?: boole
 }
 
 async function finishRun(io: Io, result: ReplayResult, json: boolean): Promise<void> {
-  const pages = await writeRunPages(result.outDir);
+  const pages = await writeRunPages(result.outDir, result.journalPath);
   if (json) {
     io.out(JSON.stringify(result.summary, null, 2) + '\n');
     return;
   }
-  const files = ['journal.db', 'summary.json', 'equity.csv', 'prices.csv', ...pages];
+  const files = [...(result.journalPath === join(result.outDir, 'journal.db') ? ['journal.db'] : []), 'summary.json', 'equity.csv', 'prices.csv', ...pages];
   if (result.summary.counts.badRows > 0) files.push('rejected-rows.csv');
   if (result.resumedRecords > 0) io.out(`resumed: ${result.resumedRecords} journaled records re-verified before continuing\n`);
   io.out(renderSummary(result.summary, { outDir: result.outDir, files }));

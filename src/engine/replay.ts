@@ -15,6 +15,8 @@ import { SqliteJournal } from '../journal/sqlite.js';
 import { verifyJournal } from '../journal/verify.js';
 import { ResumingJournal } from '../journal/resume.js';
 import type { EmbeddedJournalStore } from '../journal/store.js';
+import { AwaitedCommitJournal } from '../journal/commit-bridge.js';
+import { openJournalWriter, parseJournalSpec } from '../journal/open-any.js';
 import type { SimVenueConfig } from '../provider/sim/venue.js';
 import { SimGateway } from '../provider/sim/gateway.js';
 import { FaultyGateway } from '../provider/sim/faults.js';
@@ -37,6 +39,8 @@ export interface ReplayOptions {
   readonly wallClock?: () => number;
   /** Fault injection in the simulated venue (part of the run's identity: recorded in S00). */
   readonly faults?: FaultPlan;
+  /** Journal to write instead of OUT/journal.db: a SQLite path or a postgres:// URL (new, empty). */
+  readonly journal?: string;
 }
 
 export interface ReplayResult {
@@ -91,8 +95,10 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
   const cfg = opts.config;
   if (!existsSync(opts.dataPath)) throw new ReckonError('USAGE', `${opts.dataPath}: no such market data file`);
   mkdirSync(opts.outDir, { recursive: true });
-  const journalPath = join(opts.outDir, 'journal.db');
-  const exists = existsSync(journalPath);
+  const spec = parseJournalSpec(opts.journal ?? join(opts.outDir, 'journal.db'));
+  const remote = spec.kind === 'postgres' ? await openRemoteJournal(spec.label, opts.resume ?? false) : null;
+  const journalPath = spec.label;
+  const exists = remote === null && existsSync(journalPath);
   if (exists && !opts.resume) {
     throw new ReckonError('USAGE', `${journalPath} already exists: pass --resume to continue that run, or choose another --out`);
   }
@@ -100,7 +106,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
     const v = verifyJournal(journalPath);
     if (!v.ok) throw new ReckonError('JOURNAL_INTEGRITY', `${journalPath}: cannot resume, journal broken at seq ${v.firstBadSeq}: ${v.reason}`);
   }
-  const sqlite = SqliteJournal.open(journalPath, { durability: cfg.raw.journal.durability, batchSize: cfg.raw.journal.batchSize });
+  const sqlite = remote ?? SqliteJournal.open(journalPath, { durability: cfg.raw.journal.durability, batchSize: cfg.raw.journal.batchSize });
   const resuming = exists && sqlite.lastSeq() > 0 ? new ResumingJournal(sqlite) : null;
   const journal: EmbeddedJournalStore = resuming ?? sqlite;
 
@@ -117,24 +123,41 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
       path: opts.dataPath, instruments: cfg.instrumentById, badRows: opts.badRows ?? 'fail',
       onBar: (bar) => loop.bar(bar),
       onRejected: (row) => { quarantine.write(row); loop.input({ kind: 'rejected_row', row }); },
-      onChunk: (p) => {
+      onChunk: remote === null ? (p) => {
         journal.commitSync();
+        opts.onProgress?.({ bytesRead: p.bytesRead, totalBytes: p.totalBytes, events: engine.counts.marketEvents, elapsedMs: clock() - started });
+      } : async (p) => {
+        await remote.settle();
         opts.onProgress?.({ bytesRead: p.bytesRead, totalBytes: p.totalBytes, events: engine.counts.marketEvents, elapsedMs: clock() - started });
       },
     });
     loop.finish(result.sha256, result.lastLine);
-    journal.commitSync();
+    if (remote) await remote.settle();
+    else journal.commitSync();
     failed = false;
   } finally {
     // Whatever was decided before an error is committed, so the journal still verifies.
     if (failed && !resuming?.replaying) journal.commitSync();
     prices.close();
     await quarantine.close();
+    if (failed) await remote?.close().catch(() => undefined);
   }
   writeEquityFile(join(opts.outDir, 'equity.csv'), engine.equity?.points ?? []);
   const head = { path: journalPath, lastSeq: journal.lastSeq(), headHash: journal.headHash() };
-  journal.closeSync();
+  if (remote) await remote.close();
+  else journal.closeSync();
   const summary = buildSummary(engine, cfg, head, clock() - started);
   writeFileSync(join(opts.outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   return { summary, outDir: opts.outDir, journalPath, resumedRecords: resuming?.verified ?? 0 };
+}
+
+/** `--journal postgres://…`: a new, empty journal in the database (no --resume there yet). */
+async function openRemoteJournal(url: string, resume: boolean): Promise<AwaitedCommitJournal> {
+  if (resume) throw new ReckonError('USAGE', `--resume continues SQLite journals only; ${url} cannot be resumed yet`);
+  const store = await openJournalWriter(url);
+  if (store.lastSeq() > 0) {
+    await store.close();
+    throw new ReckonError('USAGE', `${url} already has ${store.lastSeq()} records: choose a new ?journal=NAME`);
+  }
+  return new AwaitedCommitJournal(store);
 }

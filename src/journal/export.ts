@@ -29,12 +29,7 @@ export function exportJournal(
     let lastSeq = 0;
     const stmt = db.prepare(`${SELECT_ROWS} WHERE seq >= ? ORDER BY seq`);
     for (const r of stmt.iterate(firstSeq(opts.fromSeq)) as IterableIterator<JournalRow>) {
-      write(
-        `{"seq":${r.seq},"ts":${r.ts},"type":${JSON.stringify(r.type)},"account":${JSON.stringify(r.account)}` +
-        `,"instrument":${JSON.stringify(r.instrument)},"correlationId":${JSON.stringify(r.correlation_id)}` +
-        `,"causationSeq":${JSON.stringify(r.causation_seq)},"schema":${r.schema},"hash":${JSON.stringify(r.hash)}` +
-        `,"payload":${r.payload}}`,
-      );
+      write(exportLine(r));
       records++;
       lastSeq = r.seq;
     }
@@ -42,4 +37,15 @@ export function exportJournal(
   } finally {
     db.close();
   }
+}
+
+/**
+ * One stored row as an export line: envelope fields first, then the payload as the stored JSON
+ * text, so the line carries exactly the hashed bytes (also the bus message format).
+ */
+export function exportLine(r: JournalRow): string {
+  return `{"seq":${r.seq},"ts":${r.ts},"type":${JSON.stringify(r.type)},"account":${JSON.stringify(r.account)}` +
+    `,"instrument":${JSON.stringify(r.instrument)},"correlationId":${JSON.stringify(r.correlation_id)}` +
+    `,"causationSeq":${JSON.stringify(r.causation_seq)},"schema":${r.schema},"hash":${JSON.stringify(r.hash)}` +
+    `,"payload":${r.payload}}`;
 }

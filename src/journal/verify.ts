@@ -51,42 +51,78 @@ function rowHash(prev: string, r: VerifyRow): string {
  * if (!result.ok) console.error(`first bad seq ${result.firstBadSeq}: ${result.reason}`);
  */
 export function verifyRecords(rows: Iterable<VerifyRow>, opts: VerifyOptions = {}): VerifyResult {
-  const head = opts.head ?? null;
-  let prev = GENESIS_HASH;
-  let expected = 1;
-  const fail = (firstBadSeq: number, reason: string): VerifyResult => ({ ok: false, records: expected - 1, firstBadSeq, reason });
-  const it = rows[Symbol.iterator]();
-  try {
-    for (let step = it.next(); !step.done; step = it.next()) {
-      const row = step.value;
-      if (row.seq !== expected) {
-        return Number.isInteger(row.seq) && row.seq > expected
-          ? fail(expected, `seq ${expected} missing (next row is seq ${row.seq})`)
-          : fail(expected, `seq ${expected} expected, found seq ${row.seq} (rows repeated, reordered or renumbered)`);
-      }
-      const computed = rowHash(prev, row);
-      if (computed !== row.hash) {
-        const after = it.next();
-        return fail(row.seq, `seq ${row.seq}: ${classifyMismatch(row, computed, after.done ? null : after.value, head)}`);
-      }
-      prev = row.hash;
-      expected++;
+  const v = new ChainVerifier();
+  for (const row of rows) if (v.push(row)) break;
+  return v.finish(opts);
+}
+
+/** verifyRecords over rows that arrive asynchronously (a database cursor), in constant memory. */
+export async function verifyRecordsAsync(rows: AsyncIterable<VerifyRow>, opts: VerifyOptions = {}): Promise<VerifyResult> {
+  const v = new ChainVerifier();
+  for await (const row of rows) if (v.push(row)) break;
+  return v.finish(opts);
+}
+
+/**
+ * The chain check one row at a time: `push` each stored row in order until it returns true
+ * (the outcome is known), then `finish` with the recorded head.
+ */
+export class ChainVerifier {
+  private prev = GENESIS_HASH;
+  private expected = 1;
+  /** A row whose hash did not verify, kept until the next row tells how it was altered. */
+  private mismatch: { row: VerifyRow; computed: string } | null = null;
+  private result: VerifyResult | null = null;
+
+  /** Feeds the next row; true once the result is known (stop feeding). */
+  push(row: VerifyRow): boolean {
+    if (this.result) return true;
+    if (this.mismatch) {
+      this.result = this.fail(this.mismatch.row.seq, `seq ${this.mismatch.row.seq}: ${classifyMismatch(this.mismatch.row, this.mismatch.computed, row, null)}`);
+      return true;
     }
-  } finally {
-    it.return?.();
+    const expected = this.expected;
+    if (row.seq !== expected) {
+      this.result = Number.isInteger(row.seq) && row.seq > expected
+        ? this.fail(expected, `seq ${expected} missing (next row is seq ${row.seq})`)
+        : this.fail(expected, `seq ${expected} expected, found seq ${row.seq} (rows repeated, reordered or renumbered)`);
+      return true;
+    }
+    const computed = rowHash(this.prev, row);
+    if (computed !== row.hash) {
+      this.mismatch = { row, computed };
+      return false;
+    }
+    this.prev = row.hash;
+    this.expected++;
+    return false;
   }
-  const lastSeq = expected - 1;
-  if (head) {
-    if (head.seq > lastSeq) {
-      return fail(lastSeq + 1,
-        `seq ${lastSeq + 1} missing: journal truncated (${lastSeq === 0 ? 'no rows' : `last row is seq ${lastSeq}`}, recorded head is seq ${head.seq})`);
+
+  /** The outcome, given the head the store recorded with its last commit. */
+  finish(opts: VerifyOptions = {}): VerifyResult {
+    if (this.result) return this.result;
+    const head = opts.head ?? null;
+    if (this.mismatch) {
+      const { row, computed } = this.mismatch;
+      return this.fail(row.seq, `seq ${row.seq}: ${classifyMismatch(row, computed, null, head)}`);
     }
-    if (head.seq < lastSeq) {
-      return fail(head.seq + 1, `seq ${head.seq + 1}: rows after the recorded head (seq ${head.seq}) were added outside the journal`);
+    const lastSeq = this.expected - 1;
+    if (head) {
+      if (head.seq > lastSeq) {
+        return this.fail(lastSeq + 1,
+          `seq ${lastSeq + 1} missing: journal truncated (${lastSeq === 0 ? 'no rows' : `last row is seq ${lastSeq}`}, recorded head is seq ${head.seq})`);
+      }
+      if (head.seq < lastSeq) {
+        return this.fail(head.seq + 1, `seq ${head.seq + 1}: rows after the recorded head (seq ${head.seq}) were added outside the journal`);
+      }
+      if (head.hash !== this.prev) return this.fail(lastSeq, `seq ${lastSeq}: hash differs from the recorded head (journal rewritten)`);
     }
-    if (head.hash !== prev) return fail(lastSeq, `seq ${lastSeq}: hash differs from the recorded head (journal rewritten)`);
+    return { ok: true, records: lastSeq, lastSeq, headHash: this.prev };
   }
-  return { ok: true, records: lastSeq, lastSeq, headHash: prev };
+
+  private fail(firstBadSeq: number, reason: string): VerifyResult {
+    return { ok: false, records: this.expected - 1, firstBadSeq, reason };
+  }
 }
 
 /**

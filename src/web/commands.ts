@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
+import { parseJournalSpec, withLocalJournal } from '../journal/open-any.js';
 import type { JournalRecord } from '../records/records.js';
 import { writeCsvExports } from '../report/csv-exports.js';
 import { readJournal } from './load.js';
@@ -17,14 +18,16 @@ function writeFile(outFile: string, text: string): void {
   writeFileSync(outFile, text);
 }
 
-/** `reckon trace JOURNAL -o FILE.html`. */
+/** `reckon trace JOURNAL -o FILE.html` (a SQLite file or a postgres:// URL). */
 export async function writeTrace(journalPath: string, outFile: string): Promise<void> {
-  const records = readJournal(journalPath);
-  writeFile(outFile, buildTraceHtml(records, { title: `Reckon trace · ${basename(dirname(journalPath))}`, source: journalPath }));
+  const spec = parseJournalSpec(journalPath);
+  const title = `Reckon trace · ${spec.kind === 'postgres' ? spec.name : basename(dirname(journalPath))}`;
+  await withLocalJournal(spec, (path) => writeFile(outFile, buildTraceHtml(readJournal(path), { title, source: spec.label })));
 }
 
-/** Resolves a journal file or a run directory to the journal and the run's other files. */
-export function resolveRun(journalOrDir: string): { journal: string; dir: string } {
+/** Resolves a journal file or a run directory to the journal and the run's other files (none for a URL). */
+export function resolveRun(journalOrDir: string): { journal: string; dir: string | null } {
+  if (parseJournalSpec(journalOrDir).kind === 'postgres') return { journal: journalOrDir, dir: null };
   const isDir = existsSync(journalOrDir) && statSync(journalOrDir).isDirectory();
   const journal = isDir ? join(journalOrDir, 'journal.db') : journalOrDir;
   return { journal, dir: isDir ? journalOrDir : dirname(journalOrDir) };
@@ -32,14 +35,19 @@ export function resolveRun(journalOrDir: string): { journal: string; dir: string
 
 /**
  * `reckon report JOURNAL_OR_DIR -o FILE.html`. For a directory (or a journal inside a run
- * directory) summary.json, equity.csv and prices.csv are read from it when present.
+ * directory) summary.json, equity.csv and prices.csv are read from it when present; `runDir`
+ * names that directory explicitly (a postgres:// journal has none of its own).
  */
-export async function writeReport(journalOrDir: string, outFile: string): Promise<void> {
+export async function writeReport(journalOrDir: string, outFile: string, runDir?: string): Promise<void> {
   const { journal, dir } = resolveRun(journalOrDir);
-  const files = readRunFiles(dir);
+  const from = runDir ?? dir;
+  const files = from === null ? { summary: null, equity: null, prices: null } : readRunFiles(from);
+  const spec = parseJournalSpec(journal);
   // The journal is read twice (CSV exports, then the page) so neither pass holds it in memory.
-  const csv = writeCsvExports(readJournal(journal), dirname(outFile), files.summary);
-  writeReportFrom(readJournal(journal), files, outFile, { source: journal, csvFiles: csv });
+  await withLocalJournal(spec, (path) => {
+    const csv = writeCsvExports(readJournal(path), dirname(outFile), files.summary);
+    writeReportFrom(readJournal(path), files, outFile, { source: spec.label, csvFiles: csv });
+  });
 }
 
 /** Writes the report page from records and run files already at hand (tests, the engine). */

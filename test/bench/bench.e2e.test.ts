@@ -13,6 +13,7 @@ const KEYS = [
   'pipeline_bars_per_s', 'pipeline_memory_bars_per_s', 'raw_decode_bars_per_s', 'grademark_bars_per_s',
   'tick_to_order_p50_us', 'tick_to_order_p99_us', 'tick_to_order_p999_us',
   'recon_1k_ms', 'recon_10k_ms', 'recon_100k_ms', 'rss_1m_mb', 'rss_10m_mb', 'journal_appends_per_s',
+  'pg_journal_records_per_s', 'jetstream_records_per_s',
 ];
 
 describe('npm run bench -- --quick (smoke)', () => {
