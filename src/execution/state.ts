@@ -139,9 +139,9 @@ export function statusReportEffect(o: OrderState, r: StatusReportView): StatusRe
  * S06 adjustments apply the recovery rule (expected := confirmed).
  */
 export function evolveExecution(state: ExecutionState, record: JournalRecord, instrument: Instrument | undefined): ExecutionState {
-  if (record.type === 'S05.provider' && record.payload.kind === 'link') {
+  if ((record.type === 'S05.provider' && record.payload.kind === 'link') || (record.type === 'S00.run' && record.payload.kind === 'run_started' && record.payload.mode === 'live')) {
     // A session that went down abandons every question on its way: the orders are asked again later.
-    if (record.payload.state === 'down') for (const o of state.orders.values()) if (o.queryPending) { o.queryPending = false; o.queriedCommandSeq = null; }
+    if (record.type === 'S00.run' || record.payload.state === 'down') for (const o of state.orders.values()) if (o.queryPending) { o.queryPending = false; o.queriedCommandSeq = null; }
     return state;
   }
   if (record.type === 'S07.operator') {

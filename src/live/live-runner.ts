@@ -56,7 +56,8 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 
 type Item =
   | { readonly input: EngineInput; readonly reply?: (r: ActionResult) => void }
-  | { readonly message: ProviderMessage };
+  | { readonly message: ProviderMessage }
+  | { readonly barrier: () => void };
 
 export class LiveRunner {
   readonly engine: Engine;
@@ -153,9 +154,9 @@ export class LiveRunner {
     await this.journal.close();
   }
 
-  /** Resolves once every input queued so far has been stepped and committed. */
-  async settled(): Promise<void> {
-    await new Promise<void>((resolve) => this.inbox.push({ input: { kind: 'timer', ts: this.now(), reconcile: false }, reply: () => resolve() }));
+  /** Resolves once every input queued so far has been stepped and committed (its records published). */
+  settled(): Promise<void> {
+    return new Promise<void>((resolve) => this.inbox.push({ barrier: resolve }));
   }
 
   // ------------------------------------------------------------------ inputs
@@ -179,6 +180,7 @@ export class LiveRunner {
       if (item === null) return;
       let input: EngineInput;
       let reply: ((r: ActionResult) => void) | undefined;
+      if ('barrier' in item) { item.barrier(); continue; }
       if ('message' in item) {
         // Messages that arrived together are one provider input.
         const more = this.inbox.takeWhile((i) => 'message' in i) as { message: ProviderMessage }[];

@@ -49,6 +49,9 @@ export class PersistentGateway implements EventTimeGateway {
 
   connect(sink: MessageSink): void { this.sink = sink; }
 
+  start(): Promise<void> { return this.inner.start?.() ?? Promise.resolve(); }
+  stop(): Promise<void> { return this.inner.stop?.() ?? Promise.resolve(); }
+
   send(cmd: ProviderCommand): void {
     this.log({ c: 'cmd', cmd: 'instrument' in cmd ? { ...cmd, instrument: cmd.instrument.id } : cmd });
     this.inner.send(cmd);

@@ -11,6 +11,7 @@
  * - S05 records carrying a requestId (status, mass_status, position_report, send_failed,
  *   request_rejected), an S06 `pass` with a requestId, or an S07 incident whose details name a
  *   requestId (a timeout): the request is closed.
+ * - S00 run_started of a live session: the link is unknown and earlier requests are abandoned.
  * - S05 `link`: the link state; down abandons every open request and pass.
  * - S07 incident PROVIDER_UNREACHABLE: the open outage; S07 `routing`: paused / resumed (resume
  *   clears the outage and the deferred pairs); S02 while paused: the pair is deferred.
@@ -71,6 +72,17 @@ export const passKey = (account: string, trigger: ReconTrigger): string => accou
 /** Folds one record into the provider state (in place; returns it). */
 export function evolveProvider(state: ProviderState, record: JournalRecord): ProviderState {
   switch (record.type) {
+    case 'S00.run': {
+      // A live session starts with a new provider session: the link is unknown until the gateway
+      // says so, and nothing asked in an earlier session will be answered.
+      if (record.payload.kind === 'run_started' && record.payload.mode === 'live') {
+        state.link = 'unknown';
+        state.requests.clear();
+        state.passes.clear();
+        state.recoveryRequested = false;
+      }
+      return state;
+    }
     case 'S06.reconciliation': {
       const p = record.payload;
       if (p.kind === 'request') {

@@ -62,11 +62,17 @@ export async function apiFixture(opts: Partial<Omit<ServerOptions, 'live' | 'aut
   const journalPath = join(tempDir(), 'journal.db');
   const incidents = seedJournal(journalPath, clock);
   const bars = makeBars(cfg, Array.from({ length: 80 }, (_, i) => Math.round(5 * Math.sin(i / 6))));
-  // The feed delivers the bars at once, moving the fixture's clock with them; then it is idle.
-  const feed: Feed = { description: 'fixture bars (test)', run: async (onBar) => { for (const bar of bars) { clock = bar.ts; onBar(bar); } } };
+  // The feed delivers the bars one at a time (each stepped before the next, as a paced feed
+  // would), moving the fixture's clock with them; then it is idle.
+  let settled: () => Promise<void> = async () => undefined;
+  let fed!: () => void;
+  const allFed = new Promise<void>((resolve) => { fed = resolve; });
+  const feed: Feed = { description: 'fixture bars (test)', run: async (onBar) => { for (const bar of bars) { clock = bar.ts; onBar(bar); await settled(); } fed(); } };
   const provider = liveProvider(cfg, { journalPath });
   const live = LiveRunner.open({ config: cfg, journal: SqliteJournal.open(journalPath), feed, gateway: provider.gateway, clock: () => clock, tickMs: 3_600_000 });
+  settled = () => live.settled();
   await live.start();
+  await allFed;
   await live.settled();
   const auth = TokenAuth.from([
     { name: 'ana', role: 'viewer', sha256: sha256Hex(VIEWER) },

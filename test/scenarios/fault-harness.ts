@@ -1,5 +1,5 @@
 /**
- * A small faulty run of the real Engine (in-memory journal, FaultyVenue) for property tests:
+ * A small faulty run of the real Engine (in-memory journal, the faulty simulated gateway) for property tests:
  * generated bars, scripted target intents, faults, then the venue heals, a few quiet bars let
  * in-flight commands settle, and the run finishes with its end-of-run reconciliation.
  */

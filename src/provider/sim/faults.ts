@@ -155,6 +155,10 @@ export class FaultyGateway implements EventTimeGateway {
     this.sink = sink;
   }
 
+  start(): Promise<void> {
+    return this.inner.start();
+  }
+
   /** Where injected faults are reported (the simulation loop journals them). */
   connectFaults(sink: FaultSink): void {
     this.faultSink = sink;

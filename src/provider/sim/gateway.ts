@@ -58,6 +58,12 @@ export class SimGateway implements EventTimeGateway {
     }
   }
 
+  /** A live session: the simulated venue is reachable at once. */
+  start(): Promise<void> {
+    this.sink({ type: 'link', ts: 0, dedupeKey: 'link:sim-start', state: 'up', reason: 'simulated venue ready', raw: { simulated: true, link: 'up' } });
+    return Promise.resolve();
+  }
+
   onBar(bar: Bar): void {
     this.venue.onBar(bar);
     this.deliver(bar.ts);
