@@ -68,9 +68,9 @@ export class Engine {
   readonly counts = {
     marketEvents: 0, intents: 0, riskAccepted: 0, riskRejected: 0, orders: 0, providerEvents: 0,
     fills: 0, providerRejected: 0, reconciliations: 0, drifts: 0, flags: 0, badRows: 0,
-    /** Provider answers delivered again after they were journaled (PossDup), dropped. */
-    redeliveries: 0,
   };
+  /** Provider answers delivered again after they were journaled (PossDup redeliveries), dropped and counted. */
+  redeliveries = 0;
   /** Last close per instrument index (undefined until the first bar). */
   readonly lastPrice: (number | undefined)[];
   /** Event time of the last bar per instrument index (undefined until the first). */
@@ -262,7 +262,7 @@ export class Engine {
   private openRequest(m: Extract<ProviderMessage, { requestId: string }>): ReturnType<KernelState['provider']['requests']['get']> {
     const req = this.state.provider.requests.get(m.requestId);
     if (req) return req;
-    if (m.possDup) { this.counts.redeliveries++; return undefined; }
+    if (m.possDup) { this.redeliveries++; return undefined; }
     this.malformed(m, 'account' in m ? m.account : '*', `${m.type} answer to request ${m.requestId}, which is not open (answered, timed out or abandoned)`);
     return undefined;
   }

@@ -42,14 +42,15 @@ describe('reckon scenario', () => {
     const chain = exportOf(journal).filter((r) => r.correlationId === 'fixture-intent-017');
     expect(chain.map((r) => `${r.type}:${String(r.payload.kind)}`)).toEqual([
       'S01.intent:intent', 'S02.desired:desired_position', 'S03.risk:risk_decision', 'S04.order:submit', 'S05.provider:ack', 'S05.provider:partial_fill',
-      'S05.provider:expired', 'S05.provider:position_report', 'S06.reconciliation:reconciliation', 'S07.operator:flag',
+      'S05.provider:expired', 'S06.reconciliation:request', 'S05.provider:position_report', 'S06.reconciliation:reconciliation', 'S07.operator:flag',
     ]);
     expect(chain[1]!.payload.desired).toBe('+2');
     expect(chain[2]!.payload).toMatchObject({ decision: 'accepted', reason: expect.stringContaining('accepted before provider routing') });
     expect(chain[5]!.payload.lastQty).toBe('1');
-    expect(chain[7]!.payload.position).toBe('+1');
-    expect(chain[8]!.payload).toMatchObject({ residual: '+1', classification: 'RESIDUAL_UNEXPLAINED' });
-    expect(chain[9]!.payload).toMatchObject({ code: 'RESIDUAL_UNEXPLAINED', message: 'drift visible for review' });
+    expect(chain[7]!.payload).toMatchObject({ kind: 'request', what: 'positions', trigger: 'provider_event' });
+    expect(chain[8]!.payload.position).toBe('+1');
+    expect(chain[9]!.payload).toMatchObject({ residual: '+1', classification: 'RESIDUAL_UNEXPLAINED' });
+    expect(chain[10]!.payload).toMatchObject({ code: 'RESIDUAL_UNEXPLAINED', message: 'drift visible for review' });
   });
 
   it('every fault scenario journals the injected fault, and every incident links to its playbook', () => {
