@@ -2,14 +2,13 @@
  * Responsiveness of the trace with a journal of more than 200k records: build time and size of
  * the page, load time in Chromium, search, filter, list scroll and the seq slider.
  */
-import { rmSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteJournal } from '../../src/journal/sqlite.js';
-import type { AnyDraft } from '../../src/records/records.js';
 import { writeTrace } from '../../src/web/commands.js';
 import { artifact, ensureTemplates, foreignRequests, launch, openFile, poll } from './browser.js';
 import { generateJournal } from './fixtures.js';
+import { writeSqliteJournal } from './journal-files.js';
 
 let browser: Browser | undefined;
 beforeAll(() => { ensureTemplates(); });
@@ -21,13 +20,7 @@ describe('trace with 200k records', () => {
     expect(g.records.length).toBeGreaterThanOrEqual(200_000);
     // The same records in a SQLite journal file, read back as `reckon trace` does.
     const db = artifact('trace-200k.journal.db');
-    for (const f of [db, db + '-wal', db + '-shm']) rmSync(f, { force: true });
-    const journal = SqliteJournal.open(db, { durability: 'off' });
-    for (const r of g.records) {
-      const { seq: _s, schema: _v, hash: _h, ...draft } = r;
-      journal.append(draft as AnyDraft);
-    }
-    journal.close();
+    writeSqliteJournal(g.records, db);
     const file = artifact('trace-200k.html');
     const t0 = performance.now();
     await writeTrace(db, file);
