@@ -33,22 +33,15 @@ function initialState(model: TraceModel, h: Record<string, string>) {
   const codeOnlyOnIncidents = filter.code !== '' && model.filter(filter).length === 0 && model.filterIncidents(filter).length > 0;
   const mode: ListMode = h.view === 'incidents' || h.incident !== undefined || codeOnlyOnIncidents ? 'incidents' : 'intents';
   let missing: Missing | null = null;
-  let intent = -1;
-  if (h.intent !== undefined) {
-    intent = model.intentIndex(h.intent);
-    if (intent < 0) missing = { what: 'intent', id: h.intent };
-  } else {
-    const first = model.filter(filter);
-    intent = first.length ? first[0] : -1;
-  }
-  let incident = -1;
-  if (h.incident !== undefined) {
-    incident = model.incidentIndex(h.incident);
-    if (incident < 0) missing = { what: 'incident', id: h.incident };
-  } else {
-    const first = model.filterIncidents(filter);
-    incident = first.length ? first[0] : -1;
-  }
+  // The id the URL asks for (or the first row of the filtered list); an unknown id is "missing".
+  const pick = (what: Missing['what'], asked: string | undefined, find: (id: string) => number, rows: () => Int32Array): number => {
+    if (asked === undefined) { const r = rows(); return r.length ? r[0] : -1; }
+    const i = find(asked);
+    if (i < 0) missing = { what, id: asked };
+    return i;
+  };
+  const intent = pick('intent', h.intent, (id) => model.intentIndex(id), () => model.filter(filter));
+  const incident = pick('incident', h.incident, (id) => model.incidentIndex(id), () => model.filterIncidents(filter));
   const seqAsked = h.seq !== undefined && (tab === 'state' || tab === 'records') ? h.seq : null;
   const seqOk = seqAsked !== null && /^\d+$/.test(seqAsked) && model.hasSeq(Number(seqAsked));
   return {
