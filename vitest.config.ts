@@ -1,5 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
+// Test tiers by file name. The e2e timeouts are the fallback budget of a test that names none;
+// the browser tests (test/browser) set their own per-test budgets and step deadlines, sized for a
+// loaded 2-core machine (test/browser/browser.ts). e2e files run one at a time: each starts
+// Chromium, `reckon serve` or whole CLI runs, and two at once only slow each other down.
 export default defineConfig({
   test: {
     projects: [
