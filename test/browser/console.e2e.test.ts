@@ -48,6 +48,8 @@ function toDocs(file: string, name: string): void {
   if (process.env.RECKON_UPDATE_SCREENSHOTS === '1') copyFileSync(file, join(ROOT, 'docs', 'screenshots', name));
 }
 
+let browser: Browser;
+
 async function openConsole(browser: Browser, url: string, opts: { dark?: boolean } = {}): Promise<Opened> {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: opts.dark ? 'dark' : 'light' });
   page.setDefaultTimeout(STEP_MS);
@@ -61,13 +63,32 @@ async function openConsole(browser: Browser, url: string, opts: { dark?: boolean
   return { page, requests, errors };
 }
 
+/**
+ * Runs `fn` against a started serve, then closes the pages it opened (an open console keeps an
+ * SSE stream, and serve's shutdown waits for it) and stops serve with a deadline. A failure in
+ * `fn` is the one reported: a failing stop after it is logged, not thrown over it.
+ */
+async function withServe(s: Served, steps: StepClock | null, fn: (open: (url: string, opts?: { dark?: boolean }) => Promise<Opened>) => Promise<void>): Promise<void> {
+  const pages: Page[] = [];
+  let failed = false;
+  try {
+    await fn(async (url, opts) => { const o = await openConsole(browser, url, opts); pages.push(o.page); return o; });
+  } catch (err) {
+    failed = true;
+    throw err;
+  } finally {
+    await Promise.all(pages.map((p) => p.close().catch(() => undefined)));
+    const stop = () => stopServe(s, STEP_MS);
+    await (steps ? steps.step('serve stops', stop) : stop()).catch((err: unknown) => { if (!failed) throw err; console.error(err); });
+  }
+}
+
 const foreign = (o: Opened, origin: string) => o.requests.filter((u) => new URL(u).origin !== origin);
 
 type Incident = { incidentId: string; code: string; instrument: string | null; status: string; history: { status: string; actor: string; reason: string }[] };
 type Position = { instrument: string; tradingState: string };
 
 describe('live console', () => {
-  let browser: Browser;
   const dirs: string[] = [];
   beforeAll(async () => {
     ensureConsolePage();
@@ -86,8 +107,8 @@ describe('live console', () => {
     const s: Served = await steps.step('serve starts', () => startServe(['--journal', journal, ...FAULT_ARGS], {}, SERVE_START_MS));
     let incidentId = '';
     let instrument = '';
-    try {
-      const o = await steps.step('console opens', () => openConsole(browser, `${s.url}/#token=${s.token}`));
+    await withServe(s, steps, async (open) => {
+      const o = await steps.step('console opens', () => open(`${s.url}/#token=${s.token}`));
       const { page } = o;
       // The token left the address bar and lives in this tab's sessionStorage only.
       expect(await page.evaluate('location.hash')).toBe('');
@@ -146,9 +167,9 @@ describe('live console', () => {
 
       // The intent drawer: a client order id in the blotter opens its chain S01→….
       await steps.step('intent drawer', async () => {
-        const link = page.locator('[data-testid="orders"] [data-intent-link]').first();
-        const intentId = (await link.getAttribute('data-intent-link'))!;
-        await link.click();
+        // The blotter moves while the feed runs: pick an intent, then click that intent's own link.
+        const intentId = (await page.locator('[data-testid="orders"] [data-intent-link]').first().getAttribute('data-intent-link'))!;
+        await page.locator(`[data-testid="orders"] [data-intent-link="${intentId}"]`).first().click();
         const drawer = page.getByTestId('intent-drawer');
         await drawer.locator(`[data-testid="chain"][data-intent="${intentId}"]`).waitFor();
         await poll(() => drawer.locator('.timeline > li').first().getAttribute('data-type')).toBe('S01.intent');
@@ -164,7 +185,7 @@ describe('live console', () => {
 
       // The same console in the dark colour scheme (a new tab: the one-time link works again).
       await steps.step('dark console', async () => {
-        const dark = await openConsole(browser, `${s.url}/#token=${s.token}`, { dark: true });
+        const dark = await open(`${s.url}/#token=${s.token}`, { dark: true });
         await dark.page.locator(`.incident[data-incident-id="${incidentId}"][data-status="acknowledged"]`).waitFor();
         await settled(dark.page);
         await dark.page.screenshot({ path: artifact('console-dark.png') });
@@ -173,9 +194,7 @@ describe('live console', () => {
         expect(dark.errors).toEqual([]);
         await dark.page.close();
       });
-    } finally {
-      await steps.step('serve stops', () => stopServe(s, STEP_MS));
-    }
+    });
 
     // The journal: the acknowledgement with actor and note, and the release to active it caused.
     // Read in process (the CLI's own reader and verifier): no further CLI start on a loaded machine.
@@ -194,8 +213,8 @@ describe('live console', () => {
     const journal = join(tempDir('reckon-console-'), 'journal.db');
     dirs.push(dirname(journal));
     const s = await startServe(['--journal', journal, '--bar-ms', '200'], env, SERVE_START_MS);
-    try {
-      const o = await openConsole(browser, `${s.url}/`);
+    await withServe(s, null, async (open) => {
+      const o = await open(`${s.url}/`);
       const { page } = o;
       await page.getByTestId('signin').waitFor();
       await page.getByTestId('token-input').fill(env.RECKON_VIEWER_TOKEN);
@@ -215,8 +234,6 @@ describe('live console', () => {
       expect(foreign(o, s.url)).toEqual([]);
       expect(o.errors).toEqual([]);
       await page.close();
-    } finally {
-      await stopServe(s, STEP_MS);
-    }
+    });
   }, LIVE_TEST_MS);
 });
