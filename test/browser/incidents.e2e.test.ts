@@ -7,7 +7,7 @@
  * Playbooks counts equal the journal's (counted here with SQL). Unknown ids in the URL show "not
  * found". A journal tampered with through SQL gives pages with a warning banner and a CLI warning.
  */
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
@@ -86,7 +86,10 @@ beforeAll(async () => {
   browser = await launch();
 }, SETUP_MS);
 
-afterAll(async () => { await browser?.close(); });
+afterAll(async () => {
+  await browser?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('incidents without an intent in the trace', () => {
   it('lists every drift incident found by an interval check, grouped by instrument, each with its causal records', { timeout: BROWSER_TEST_MS }, async () => {
