@@ -8,8 +8,8 @@ import { FAILURE_CATALOG } from '../operator/catalog.js';
 import type { JournalRecord } from '../records/records.js';
 import { averageEquity, equityStatistics, TradeStatsAccumulator } from '../report/statistics.js';
 import {
-  DATA_FORMAT_VERSION, type Figure, type FillPoint, type FlagRow, type IncidentCodeRow, type PositionRow, type PriceSeries, type ReportData,
-  type RunInfo, type RunSummary,
+  DATA_FORMAT_VERSION, type Figure, type FillPoint, type FlagRow, type IncidentCodeRow, type PageIntegrity, type PositionRow, type PriceSeries,
+  type ReportData, type RunInfo, type RunSummary, UNCHECKED_INTEGRITY,
 } from './data-types.js';
 import type { EquityRow } from './run-files.js';
 import { moneyUnits } from './run-files.js';
@@ -28,6 +28,8 @@ export interface ReportInput {
   readonly csvFiles?: readonly string[];
   /** Fill markers kept per instrument (the rest are counted, not drawn). */
   readonly maxFillMarkers?: number;
+  /** What verification said of the journal; none: not checked. */
+  readonly integrity?: PageIntegrity;
 }
 
 const MAX_FLAGS = 500;
@@ -38,7 +40,7 @@ export function buildReportData(input: ReportInput): ReportData {
   const execIds = new Set<string>();
   const lastRecon = new Map<string, PositionRow>();
   const byClass: Record<string, number> = {};
-  const codes = new Map<string, { flags: number; incidents: number; intents: Set<string> }>();
+  const codes = new Map<string, { flags: number; incidents: number; withoutIntent: number; byInstrument: Map<string, number>; intents: Set<string> }>();
   const flags: FlagRow[] = [];
   const closes = new Map<string, { ts: number[]; close: string[] }>();
   const maxMarkers = input.maxFillMarkers ?? 5000;
@@ -87,11 +89,18 @@ export function buildReportData(input: ReportInput): ReportData {
         const p = r.payload;
         if (p.kind !== 'flag' && p.kind !== 'incident_opened') break;
         let c = codes.get(p.code);
-        if (!c) { c = { flags: 0, incidents: 0, intents: new Set() }; codes.set(p.code, c); }
+        if (!c) { c = { flags: 0, incidents: 0, withoutIntent: 0, byInstrument: new Map(), intents: new Set() }; codes.set(p.code, c); }
         if (p.kind === 'flag') c.flags++; else c.incidents++;
-        if (r.correlationId && c.intents.size < 20) c.intents.add(r.correlationId);
+        if (r.correlationId === null) c.withoutIntent++;
+        else if (c.intents.size < 20) c.intents.add(r.correlationId);
+        c.byInstrument.set(r.instrument ?? '', (c.byInstrument.get(r.instrument ?? '') ?? 0) + 1);
         flagsTotal++;
-        if (flags.length < MAX_FLAGS) flags.push({ seq: r.seq, ts: r.ts, code: p.code, severity: p.severity, instrument: r.instrument, intent: r.correlationId, message: p.message });
+        if (flags.length < MAX_FLAGS) {
+          flags.push({
+            seq: r.seq, incidentId: p.kind === 'incident_opened' ? p.incidentId : null, ts: r.ts, code: p.code, severity: p.severity,
+            instrument: r.instrument, intent: r.correlationId, message: p.message,
+          });
+        }
         break;
       }
       default: break;
@@ -110,7 +119,8 @@ export function buildReportData(input: ReportInput): ReportData {
   const catalog = new Map(FAILURE_CATALOG.map((e) => [e.code as string, e]));
   const incidents: IncidentCodeRow[] = [...codes.entries()].map(([code, c]) => ({
     code, title: catalog.get(code)?.title ?? code, severity: catalog.get(code)?.severity ?? 'warning',
-    flags: c.flags, incidents: c.incidents, intents: [...c.intents],
+    flags: c.flags, incidents: c.incidents, withoutIntent: c.withoutIntent,
+    byInstrument: [...c.byInstrument.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)), intents: [...c.intents],
   })).sort((a, b) => b.flags + b.incidents - (a.flags + a.incidents) || (a.code < b.code ? -1 : 1));
 
   const fromSummary = <T,>(v: T | undefined, computed: T | null): [T | null, Figure['source']] =>
@@ -160,5 +170,6 @@ export function buildReportData(input: ReportInput): ReportData {
     counts: summary?.counts ?? null,
     journal: summary?.journal ? { lastSeq: summary.journal.lastSeq, headHash: summary.journal.headHash } : lastSeq ? { lastSeq, headHash } : null,
     links: { trace: input.traceHref === undefined ? 'trace.html' : input.traceHref, csv: input.csvFiles ?? [] },
+    integrity: input.integrity ?? UNCHECKED_INTEGRITY,
   };
 }

@@ -1,6 +1,7 @@
 /** The performance report: figures, equity and drawdown, price with fills, tables, reconciliation. */
 import { useMemo, useState, type ReactNode } from 'react';
 import type { ReportData } from '../../../src/web/data-types';
+import { IntegrityBanner, IntegrityMark } from '../components/IntegrityBanner';
 import { PositionsTable } from '../components/PositionsTable';
 import { isoTs } from '../lib/format';
 import { EquityChart, type EquitySeries } from './EquityChart';
@@ -46,6 +47,7 @@ export function ReportApp({ data }: { data: ReportData }) {
           {data.links.trace && <a href={data.links.trace}>open trace →</a>}
         </div>
       </header>
+      <IntegrityBanner integrity={data.integrity} source={data.source} />
       <main className="report-body">
         <Figures figures={data.figures} />
         <Section title="Equity and drawdown" testId="equity-section" right={<span className="muted">{data.equity?.kind === 'equity.csv' ? 'equity.csv, hourly' : ''}</span>}>
@@ -76,6 +78,7 @@ export function ReportApp({ data }: { data: ReportData }) {
         <span className="spacer" />
         {data.journal && <span>journal seq <b className="mono">{data.journal.lastSeq}</b> · head <b className="mono" title={data.journal.headHash}>{data.journal.headHash.slice(0, 12)}</b></span>}
         <span>{data.source}</span>
+        <IntegrityMark integrity={data.integrity} />
       </footer>
     </div>
   );
