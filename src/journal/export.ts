@@ -23,7 +23,7 @@ export interface ExportOptions {
 export function exportJournal(
   path: string, write: (line: string) => void, opts: ExportOptions = {},
 ): { records: number; lastSeq: number } {
-  const db = openJournalDatabase(path, { readonly: true });
+  const { db } = openJournalDatabase(path, { readonly: true });
   try {
     let records = 0;
     let lastSeq = 0;

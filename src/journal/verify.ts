@@ -1,9 +1,12 @@
 /**
- * `journal verify` (DESIGN §5): recompute the hash chain from the stored columns and report
- * the first seq where the journal stops being what was written.
+ * `journal verify`: recompute the hash chain from the stored columns, check the head recorded
+ * inside the file and every anchor held outside it (head file, summary.json, `--expect-head`),
+ * and report the first seq where the journal stops being what was written.
  */
-import { canonicalText, chainHash } from './hash.js';
-import { openJournalDatabase, readRecordedHead, SELECT_ROWS, type JournalRow } from './sqlite-schema.js';
+import { ReckonError } from '../domain/errors.js';
+import { canonicalText, headMac, journalKeyFromEnv, JOURNAL_KEY_ENV, keyId, linkHash, PLAIN_CHAIN, type JournalChain } from './hash.js';
+import { headFilePath, readHeadFile } from './head-file.js';
+import { journalFileError, openJournalDatabase, readRecordedHead, SELECT_ROWS, type JournalRow, type RecordedHead } from './sqlite-schema.js';
 import { GENESIS_HASH } from './store.js';
 
 /** One stored record as any journal store keeps it: envelope columns plus the payload text as hashed. */
@@ -22,36 +25,61 @@ export interface VerifyRow {
 }
 
 /**
- * ok: the chain is intact from seq 1 to `lastSeq`. Not ok: `firstBadSeq` is the first seq that
- * is missing or does not verify, `records` counts the rows verified before it.
+ * A (seq, hash) known from outside the journal. `end`: the journal must end at this seq (a
+ * finished run's summary, an operator's saved head); otherwise later records are allowed (the
+ * head file of a live journal, an older checkpoint).
+ */
+export interface Anchor {
+  readonly seq: number;
+  readonly hash: string;
+  /** Where it came from, for messages: 'head file out/serve/journal.db.head', '--expect-head 40:…'. */
+  readonly source: string;
+  readonly end: boolean;
+  /** headMac of a keyed journal's head (head file), checked when the key is known. */
+  readonly mac?: string | null;
+}
+
+/**
+ * ok: the chain is intact from seq 1 to `lastSeq` and every anchor matches (`anchors` lists
+ * them, `notes` what the caller should know, e.g. "not anchored"). Not ok: `firstBadSeq` is the
+ * first seq that is missing or does not verify, `records` counts the rows verified before it.
  */
 export type VerifyResult =
-  | { ok: true; records: number; lastSeq: number; headHash: string }
+  | { ok: true; records: number; lastSeq: number; headHash: string; anchors: readonly string[]; notes: readonly string[] }
   | { ok: false; records: number; firstBadSeq: number; reason: string };
 
 export interface VerifyOptions {
   /** Head recorded by the store alongside its last commit; lets verify detect rows cut off the end. */
-  readonly head?: { readonly seq: number; readonly hash: string } | null;
+  readonly head?: RecordedHead | { readonly seq: number; readonly hash: string } | null;
+  /** The head must be present (format 2 stores always record one). */
+  readonly requireHead?: boolean;
+  /** The journal's format and key (default: current format, unkeyed). */
+  readonly chain?: JournalChain;
+  readonly anchors?: readonly Anchor[];
 }
 
-function rowHash(prev: string, r: VerifyRow): string {
-  return chainHash(prev, canonicalText(
-    r.seq, r.ts, r.type, r.account, r.instrument, r.correlationId, r.causationSeq, r.schema, r.payloadJson,
+function rowHash(chain: JournalChain, prev: string, r: VerifyRow): string {
+  return linkHash(chain, prev, canonicalText(
+    chain.format, r.seq, r.ts, r.type, r.account, r.instrument, r.correlationId, r.causationSeq, r.schema, r.payloadJson,
   ));
 }
 
 /**
  * Verifies rows given in stored order (seq order). Store-independent: the SQLite, in-memory
  * and PostgreSQL stores all feed it their rows. Detects altered records, altered stored
- * hashes, missing rows (seq gaps), repeated/reordered/renumbered rows, and (given
- * `opts.head`) rows removed from the end.
+ * hashes, missing rows (seq gaps), repeated/reordered/renumbered rows, (given `opts.head`) rows
+ * removed from the end, and (given anchors) a journal rewritten, replaced, extended or cut
+ * short relative to what was known outside it.
  *
  * @example
- * const result = verifyRecords(rows, { head: { seq: 1200, hash: '9f…' } });
+ * const result = verifyRecords(rows, { head: { seq: 1200, hash: '9f…' }, anchors: [{ seq: 1200, hash: '9f…', source: 'summary.json', end: true }] });
  * if (!result.ok) console.error(`first bad seq ${result.firstBadSeq}: ${result.reason}`);
  */
 export function verifyRecords(rows: Iterable<VerifyRow>, opts: VerifyOptions = {}): VerifyResult {
+  const chain = opts.chain ?? PLAIN_CHAIN;
   const head = opts.head ?? null;
+  const anchors = [...(opts.anchors ?? [])].sort((a, b) => a.seq - b.seq);
+  const seen = new Map<number, string>(anchors.map((a) => [a.seq, a.seq === 0 ? GENESIS_HASH : '']));
   let prev = GENESIS_HASH;
   let expected = 1;
   const fail = (firstBadSeq: number, reason: string): VerifyResult => ({ ok: false, records: expected - 1, firstBadSeq, reason });
@@ -64,11 +92,12 @@ export function verifyRecords(rows: Iterable<VerifyRow>, opts: VerifyOptions = {
           ? fail(expected, `seq ${expected} missing (next row is seq ${row.seq})`)
           : fail(expected, `seq ${expected} expected, found seq ${row.seq} (rows repeated, reordered or renumbered)`);
       }
-      const computed = rowHash(prev, row);
+      const computed = rowHash(chain, prev, row);
       if (computed !== row.hash) {
         const after = it.next();
-        return fail(row.seq, `seq ${row.seq}: ${classifyMismatch(row, computed, after.done ? null : after.value, head)}`);
+        return fail(row.seq, `seq ${row.seq}: ${classifyMismatch(chain, row, computed, after.done ? null : after.value, head)}`);
       }
+      if (seen.has(row.seq)) seen.set(row.seq, row.hash);
       prev = row.hash;
       expected++;
     }
@@ -76,17 +105,42 @@ export function verifyRecords(rows: Iterable<VerifyRow>, opts: VerifyOptions = {
     it.return?.();
   }
   const lastSeq = expected - 1;
-  if (head) {
-    if (head.seq > lastSeq) {
-      return fail(lastSeq + 1,
-        `seq ${lastSeq + 1} missing: journal truncated (${lastSeq === 0 ? 'no rows' : `last row is seq ${lastSeq}`}, recorded head is seq ${head.seq})`);
+  const headProblem = checkRecordedHead(chain, head, opts.requireHead ?? false, lastSeq, prev);
+  if (headProblem) return fail(headProblem.seq, headProblem.reason);
+  const notes: string[] = [];
+  for (const a of anchors) {
+    if (a.seq > lastSeq) {
+      return fail(lastSeq + 1, `${a.source} says seq ${a.seq}, journal ends at ${lastSeq}: ${lastSeq + 1 === a.seq ? `seq ${a.seq}` : `${lastSeq + 1}..${a.seq}`} lost`);
     }
-    if (head.seq < lastSeq) {
-      return fail(head.seq + 1, `seq ${head.seq + 1}: rows after the recorded head (seq ${head.seq}) were added outside the journal`);
+    if (seen.get(a.seq) !== a.hash) {
+      return fail(a.seq, `seq ${a.seq}: hash differs from ${a.source} (journal rewritten or replaced)`);
     }
-    if (head.hash !== prev) return fail(lastSeq, `seq ${lastSeq}: hash differs from the recorded head (journal rewritten)`);
+    if (a.mac !== undefined && chain.key !== null && a.mac !== headMac(chain, a.seq, a.hash)) {
+      return fail(a.seq, `seq ${a.seq}: ${a.source} does not verify with the key (anchor forged)`);
+    }
+    if (a.seq < lastSeq) {
+      const range = a.seq + 1 === lastSeq ? `seq ${lastSeq}` : `seq ${a.seq + 1}..${lastSeq}`;
+      if (a.end) return fail(a.seq + 1, `${range} added after the head ${a.source} anchors (seq ${a.seq})`);
+      notes.push(`${range} not covered by ${a.source} (seq ${a.seq})`);
+    }
   }
-  return { ok: true, records: lastSeq, lastSeq, headHash: prev };
+  return { ok: true, records: lastSeq, lastSeq, headHash: prev, anchors: anchors.map((a) => `${a.source} (seq ${a.seq})`), notes };
+}
+
+function checkRecordedHead(
+  chain: JournalChain, head: VerifyOptions['head'], required: boolean, lastSeq: number, lastHash: string,
+): { seq: number; reason: string } | null {
+  if (!head) return required ? { seq: lastSeq, reason: `seq ${lastSeq}: no recorded head (the journal_head row was removed)` } : null;
+  if (head.seq > lastSeq) {
+    return { seq: lastSeq + 1, reason: `seq ${lastSeq + 1} missing: journal truncated (${lastSeq === 0 ? 'no rows' : `last row is seq ${lastSeq}`}, recorded head is seq ${head.seq})` };
+  }
+  if (head.seq < lastSeq) return { seq: head.seq + 1, reason: `seq ${head.seq + 1}: rows after the recorded head (seq ${head.seq}) were added outside the journal` };
+  if (head.hash !== lastHash) return { seq: lastSeq, reason: `seq ${lastSeq}: hash differs from the recorded head (journal rewritten)` };
+  const mac = 'mac' in head ? head.mac : undefined;
+  if (chain.key !== null && mac !== undefined && mac !== headMac(chain, head.seq, head.hash)) {
+    return { seq: lastSeq, reason: `seq ${lastSeq}: the recorded head does not verify with the key (head moved without the key: rows cut off the end?)` };
+  }
+  return null;
 }
 
 /**
@@ -94,11 +148,11 @@ export function verifyRecords(rows: Iterable<VerifyRow>, opts: VerifyOptions = {
  * row (or the recorded head) was chained from the hash as originally written.
  */
 function classifyMismatch(
-  row: VerifyRow, computed: string, next: VerifyRow | null, head: VerifyOptions['head'],
+  chain: JournalChain, row: VerifyRow, computed: string, next: VerifyRow | null, head: VerifyOptions['head'],
 ): string {
   if (next !== null && next.seq === row.seq + 1) {
-    if (rowHash(row.hash, next) === next.hash) return 'hash mismatch (record altered)';
-    if (rowHash(computed, next) === next.hash) return 'stored hash altered (the record still chains; its hash column was changed)';
+    if (rowHash(chain, row.hash, next) === next.hash) return 'hash mismatch (record altered)';
+    if (rowHash(chain, computed, next) === next.hash) return 'stored hash altered (the record still chains; its hash column was changed)';
     return 'hash mismatch (record altered, moved or renumbered)';
   }
   if (next === null && head && head.seq === row.seq) {
@@ -108,23 +162,53 @@ function classifyMismatch(
   return 'hash mismatch (record or its stored hash altered)';
 }
 
+export interface VerifyJournalOptions {
+  /** Key of a keyed journal (default: RECKON_JOURNAL_KEY). A keyed journal without it throws USAGE. */
+  readonly key?: Buffer | null;
+  /** Anchors from outside the file (summary.json, --expect-head); the head file is added automatically. */
+  readonly anchors?: readonly Anchor[];
+}
+
 /**
- * Verifies a SQLite journal file in constant memory, reading one consistent snapshot.
- * Throws ReckonError('BAD_INPUT') when the file is not a Reckon journal; a damaged database
- * (SQLite reports corruption mid-walk) is a failed verification, not an exception.
+ * Verifies a SQLite journal file in constant memory, reading one consistent snapshot, against
+ * its recorded head, its head file (`<journal>.head`, if present) and `opts.anchors`.
+ * Throws ReckonError 'BAD_INPUT' when the file is not a Reckon journal and 'USAGE' for a keyed
+ * journal without its key; a damaged database (SQLite reports corruption) is a failed
+ * verification, not an exception. With a key, an unkeyed journal fails (it could have been
+ * re-chained by anyone).
  *
  * @example
- * const r = verifyJournal('out/run.journal.db');
- * // { ok: false, records: 41, firstBadSeq: 42, reason: 'seq 42: hash mismatch (record altered)' }
+ * const r = verifyJournal('out/run/journal.db', { anchors: [{ seq: 41, hash: 'c0…', source: 'summary.json', end: true }] });
+ * // { ok: false, records: 41, firstBadSeq: 42, reason: 'seq 42..44 added after the head summary.json anchors (seq 41)' }
  */
-export function verifyJournal(path: string): VerifyResult {
-  const db = openJournalDatabase(path, { readonly: true });
+export function verifyJournal(path: string, opts: VerifyJournalOptions = {}): VerifyResult {
+  const key = opts.key === undefined ? journalKeyFromEnv() : opts.key;
+  let opened: ReturnType<typeof openJournalDatabase>;
+  try {
+    opened = openJournalDatabase(path, { readonly: true });
+  } catch (err) {
+    if (err instanceof ReckonError && err.code === 'JOURNAL_INTEGRITY') return { ok: false, records: 0, firstBadSeq: 1, reason: err.message };
+    throw err;
+  }
+  const { db, info } = opened;
   let seen = 0;
   let lastSeen = 0;
   try {
+    if (info.keyed && key === null) {
+      throw new ReckonError('USAGE', `${path}: journal is keyed (HMAC-SHA256, key id ${info.keyId ?? '?'}): set ${JOURNAL_KEY_ENV} to verify it`);
+    }
+    if (!info.keyed && key !== null) {
+      return { ok: false, records: 0, firstBadSeq: 1,
+        reason: `journal is not keyed (format ${info.format}, plain SHA-256 chain) but ${JOURNAL_KEY_ENV} is set: anyone could have re-chained it; unset ${JOURNAL_KEY_ENV} to verify it unkeyed` };
+    }
+    const chain: JournalChain = { format: info.format, key: info.keyed ? key : null };
+    const anchors = [...(opts.anchors ?? [])];
+    const headFile = readHeadFileAnchor(path, info);
+    if (typeof headFile === 'string') return { ok: false, records: 0, firstBadSeq: 1, reason: headFile };
+    if (headFile) anchors.push(headFile);
     db.exec('BEGIN');
     try {
-      const head = readRecordedHead(db);
+      const head = readRecordedHead(db, info.format);
       const stmt = db.prepare(`${SELECT_ROWS} ORDER BY seq`);
       const rows = function* (): Generator<VerifyRow> {
         for (const r of stmt.iterate() as IterableIterator<JournalRow>) {
@@ -137,17 +221,40 @@ export function verifyJournal(path: string): VerifyResult {
           };
         }
       };
-      return verifyRecords(rows(), { head });
+      const result = verifyRecords(rows(), { head, requireHead: info.format === 2, chain, anchors });
+      if (!result.ok && chain.key !== null && info.keyId !== null && info.keyId !== keyId(chain.key)) {
+        return { ...result, reason: `${result.reason} — note: the journal was keyed with key id ${info.keyId}, ${JOURNAL_KEY_ENV} has key id ${keyId(chain.key)} (wrong key?)` };
+      }
+      if (result.ok && info.format === 1) {
+        return { ...result, notes: [...result.notes, 'format 1 (legacy encoding: NULL and "" are hashed alike)'] };
+      }
+      return result;
     } finally {
-      db.exec('COMMIT');
+      if (db.inTransaction) db.exec('COMMIT');
     }
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT')) {
+    const mapped = journalFileError(path, err);
+    if (mapped instanceof ReckonError && mapped.code === 'JOURNAL_INTEGRITY') {
       return { ok: false, records: seen, firstBadSeq: lastSeen + 1, reason: `database corrupt after seq ${lastSeen} (${(err as Error).message})` };
     }
-    throw err;
+    throw mapped;
   } finally {
     db.close();
   }
+}
+
+/** The head file as an anchor; a string when it cannot vouch for this journal (the reason). */
+function readHeadFileAnchor(path: string, info: { format: number; keyed: boolean }): Anchor | string | null {
+  const source = `head file ${headFilePath(path)}`;
+  let h;
+  try {
+    h = readHeadFile(path);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  if (h === null) return null;
+  if (h.format !== info.format || h.keyed !== info.keyed) {
+    return `${source} is for a format ${h.format} ${h.keyed ? 'keyed' : 'unkeyed'} journal; this is format ${info.format} ${info.keyed ? 'keyed' : 'unkeyed'} (journal replaced or downgraded)`;
+  }
+  return { seq: h.seq, hash: h.hash, source, end: false, mac: h.keyed ? h.mac : undefined };
 }
