@@ -4,37 +4,60 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ReckonError } from '../domain/errors.js';
-import { verifyJournal } from '../journal/verify.js';
-import { exportJournal } from '../journal/export.js';
+import { endAnchors, parseAnchorArg, verifyTarget } from '../journal/anchors.js';
+import { verifyJournal, type VerifyResult } from '../journal/verify.js';
+import { exportLines } from '../journal/export.js';
 import type { Io } from './main.js';
+
+interface VerifyFlags { json?: boolean; expectHead: string[]; allowGrowth?: boolean }
 
 export function registerJournalCommands(program: Command, io: Io, setExit: (code: number) => void): void {
   const journal = program.command('journal').description('Inspect a journal file.');
-  journal.command('verify <journal>')
-    .description('Check the hash chain; exit 0 when intact, 1 naming the first bad seq.')
+  journal.command('verify <journalOrRunDir>')
+    .description('Check the hash chain, the recorded head, the head file and any anchors; exit 0 when intact, 1 naming the first bad seq. ' +
+      'A run directory is checked against its summary.json. A keyed journal needs RECKON_JOURNAL_KEY.')
+    .option('--expect-head <anchor>', 'SEQ:HASH or a summary.json: the record at SEQ must have HASH (repeatable); the highest is the journal\'s end',
+      (value: string, all: string[]) => [...all, value], [] as string[])
+    .option('--allow-growth', 'records after the highest anchor are reported, not failed (a journal still being written)')
     .option('--json', 'print the result as JSON')
-    .action((path: string, flags: { json?: boolean }) => {
-      requireFile(path);
-      const r = verifyJournal(path);
-      if (flags.json) io.out(JSON.stringify(r) + '\n');
-      else if (r.ok) io.out(`${path}: intact, ${r.records} records, last seq ${r.lastSeq}, head ${r.headHash}\n`);
-      else io.err(`${path}: BROKEN at seq ${r.firstBadSeq}: ${r.reason} (${r.records} records verified before it)\n`);
+    .action((arg: string, flags: VerifyFlags) => {
+      const target = verifyTarget(arg);
+      const anchors = endAnchors([...target.anchors, ...flags.expectHead.map(parseAnchorArg)], flags.allowGrowth ?? false);
+      const r = verifyJournal(target.journal, { anchors });
+      if (flags.json) io.out(JSON.stringify(r.ok ? { ...r, notes: [...target.notes, ...r.notes] } : r) + '\n');
+      else if (r.ok) io.out(describeIntact(target.journal, r, target.notes));
+      else io.err(`${target.journal}: BROKEN at seq ${r.firstBadSeq}: ${r.reason} (${r.records} records verified before it)\n`);
       if (!r.ok) setExit(1);
     });
   journal.command('export <journal>')
     .description('Print one JSON record per line (envelope + payload), in seq order.')
     .option('--from <seq>', 'first seq to print', '1')
-    .action((path: string, flags: { from: string }) => {
+    .action(async (path: string, flags: { from: string }) => {
       requireFile(path);
       if (!/^\d+$/.test(flags.from)) throw new ReckonError('USAGE', `--from: "${flags.from}" is not a seq number`);
-      // Batch stdout writes: one write per line would dominate the export time.
+      // Batch stdout writes (one write per line would dominate the export time) and let the event
+      // loop run between batches, so a reader that went away (| head) stops the export.
       let buf = '';
-      exportJournal(path, (line) => {
+      for (const line of exportLines(path, { fromSeq: Number(flags.from) })) {
         buf += line + '\n';
-        if (buf.length > 1 << 16) { io.out(buf); buf = ''; }
-      }, { fromSeq: Number(flags.from) });
-      if (buf) io.out(buf);
+        if (buf.length > 1 << 16) {
+          await io.write(buf);
+          buf = '';
+          if (io.closed()) return;
+        }
+      }
+      if (buf) await io.write(buf);
     });
+}
+
+function describeIntact(path: string, r: Extract<VerifyResult, { ok: true }>, notes: readonly string[]): string {
+  const lines = [`${path}: intact, ${r.records} records, last seq ${r.lastSeq}, head ${r.headHash}`,
+    `  chain: format ${r.format}, ${r.keyed ? 'keyed (HMAC-SHA256)' : 'unkeyed (SHA-256)'}`];
+  lines.push(r.anchors.length > 0
+    ? `  anchored by: ${r.anchors.join(', ')}`
+    : '  not anchored: a rewritten journal would verify too; pass --expect-head SEQ:HASH or a summary.json');
+  for (const n of [...notes, ...r.notes]) lines.push(`  note: ${n}`);
+  return lines.join('\n') + '\n';
 }
 
 export function requireFile(path: string): void {

@@ -173,7 +173,7 @@ export function journalFileError(path: string, err: unknown): unknown {
   const why = (err as Error).message;
   if (code === 'SQLITE_NOTADB') return notAJournal(path, 'file is not a SQLite database');
   if (code.startsWith('SQLITE_CORRUPT')) {
-    return new ReckonError('JOURNAL_INTEGRITY', `${path}: journal database file is damaged (${why}); nothing was written`);
+    return new ReckonError('JOURNAL_INTEGRITY', `${path}: journal database file is damaged (${why})`);
   }
   if (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR') || code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM') {
     return new ReckonError('IO_ERROR', `${path}: cannot write the journal (${why}, ${code})`);

@@ -227,13 +227,13 @@ describe('SqliteJournal', () => {
 describe('verifyJournal', () => {
   it('accepts an intact journal', () => {
     const path = writeJournal(500, 64);
-    expect(verifyJournal(path)).toEqual({ ok: true, records: 500, lastSeq: 500, headHash: reference(500).headHash(), anchors: [], notes: [] });
+    expect(verifyJournal(path)).toEqual({ ok: true, records: 500, lastSeq: 500, headHash: reference(500).headHash(), format: 2, keyed: false, anchors: [], notes: [] });
   });
 
   it('accepts an empty journal with 0 records', () => {
     const path = freshPath();
     SqliteJournal.open(path).closeSync();
-    expect(verifyJournal(path)).toEqual({ ok: true, records: 0, lastSeq: 0, headHash: GENESIS_HASH, anchors: [], notes: [] });
+    expect(verifyJournal(path)).toEqual({ ok: true, records: 0, lastSeq: 0, headHash: GENESIS_HASH, format: 2, keyed: false, anchors: [], notes: [] });
     expect(journalHead(path)).toEqual({ lastSeq: 0, headHash: GENESIS_HASH });
     expect([...openJournalForRead(path)]).toEqual([]);
   });

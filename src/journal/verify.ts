@@ -4,7 +4,9 @@
  * and report the first seq where the journal stops being what was written.
  */
 import { ReckonError } from '../domain/errors.js';
-import { canonicalText, headMac, journalKeyFromEnv, JOURNAL_KEY_ENV, keyId, linkHash, PLAIN_CHAIN, type JournalChain } from './hash.js';
+import {
+  canonicalText, headMac, journalKeyFromEnv, JOURNAL_KEY_ENV, keyId, linkHash, PLAIN_CHAIN, type JournalChain, type JournalFormat,
+} from './hash.js';
 import { headFilePath, readHeadFile } from './head-file.js';
 import { journalFileError, openJournalDatabase, readRecordedHead, SELECT_ROWS, type JournalRow, type RecordedHead } from './sqlite-schema.js';
 import { GENESIS_HASH } from './store.js';
@@ -45,7 +47,10 @@ export interface Anchor {
  * first seq that is missing or does not verify, `records` counts the rows verified before it.
  */
 export type VerifyResult =
-  | { ok: true; records: number; lastSeq: number; headHash: string; anchors: readonly string[]; notes: readonly string[] }
+  | {
+    ok: true; records: number; lastSeq: number; headHash: string; format: JournalFormat; keyed: boolean;
+    anchors: readonly string[]; notes: readonly string[];
+  }
   | { ok: false; records: number; firstBadSeq: number; reason: string };
 
 export interface VerifyOptions {
@@ -105,8 +110,6 @@ export function verifyRecords(rows: Iterable<VerifyRow>, opts: VerifyOptions = {
     it.return?.();
   }
   const lastSeq = expected - 1;
-  const headProblem = checkRecordedHead(chain, head, opts.requireHead ?? false, lastSeq, prev);
-  if (headProblem) return fail(headProblem.seq, headProblem.reason);
   const notes: string[] = [];
   for (const a of anchors) {
     if (a.seq > lastSeq) {
@@ -124,7 +127,12 @@ export function verifyRecords(rows: Iterable<VerifyRow>, opts: VerifyOptions = {
       notes.push(`${range} not covered by ${a.source} (seq ${a.seq})`);
     }
   }
-  return { ok: true, records: lastSeq, lastSeq, headHash: prev, anchors: anchors.map((a) => `${a.source} (seq ${a.seq})`), notes };
+  const headProblem = checkRecordedHead(chain, head, opts.requireHead ?? false, lastSeq, prev);
+  if (headProblem) return fail(headProblem.seq, headProblem.reason);
+  return {
+    ok: true, records: lastSeq, lastSeq, headHash: prev, format: chain.format, keyed: chain.key !== null,
+    anchors: anchors.map((a) => `${a.source} (seq ${a.seq})`), notes,
+  };
 }
 
 function checkRecordedHead(
