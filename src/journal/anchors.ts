@@ -49,7 +49,11 @@ export function summaryAnchor(path: string): Anchor {
  * verifyTarget('out/demo') // { journal: 'out/demo/journal.db', anchors: [summary anchor], notes: [] }
  */
 export function verifyTarget(arg: string): { journal: string; anchors: Anchor[]; notes: string[] } {
-  if (!existsSync(arg)) throw new ReckonError('USAGE', `${arg}: no such file or directory`);
+  if (!existsSync(arg)) {
+    // A head file without its journal is a loss to report, not a typo.
+    if (existsSync(`${arg}.head`)) return { journal: arg, anchors: [], notes: [] };
+    throw new ReckonError('USAGE', `${arg}: no such file or directory`);
+  }
   if (!statSync(arg).isDirectory()) {
     const beside = join(dirname(arg), 'summary.json');
     const hint = basename(arg) === 'journal.db' && existsSync(beside) ? [`${beside} is beside it: verify the directory to check against it`] : [];

@@ -216,6 +216,6 @@ function processStartTime(pid: number): string | null {
 
 function commandLine(): string {
   const [, script, ...args] = process.argv;
-  const name = script === undefined ? 'node' : basename(script).replace(/\.js$/, '');
+  const name = script === undefined ? 'node' : basename(script).replace(/\.[cm]?js$/, '');
   return [name, ...args].join(' ').slice(0, 300);
 }

@@ -5,10 +5,11 @@
  * journal was rewritten, and appending would hide it.
  */
 import type Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
 import { ReckonError } from '../domain/errors.js';
 import { canonicalText, headMac, linkHash, type JournalChain } from './hash.js';
 import { headFilePath, type HeadFile } from './head-file.js';
-import { readLastRow, readRecordedHead, SELECT_ROWS, type JournalInfo, type JournalRow } from './sqlite-schema.js';
+import { openJournalDatabase, readLastRow, readRecordedHead, SELECT_ROWS, type JournalInfo, type JournalRow } from './sqlite-schema.js';
 import { GENESIS_HASH } from './store.js';
 
 const integrity = (path: string, what: string): ReckonError =>
@@ -51,4 +52,24 @@ export function checkWriterTail(db: Database.Database, path: string, info: Journ
   const at = headFile.seq === 0 ? GENESIS_HASH : (db.prepare('SELECT hash FROM journal WHERE seq = ?').pluck().get(headFile.seq) as string | undefined);
   if (at !== headFile.hash) throw integrity(path, `seq ${headFile.seq} differs from ${source} (journal replaced or rewritten)`);
   if (chain.key !== null && headFile.mac !== headMac(chain, headFile.seq, headFile.hash)) throw integrity(path, `${source} does not verify with the key`);
+}
+
+/**
+ * The loss a head file reports for a journal file that is missing or has no tables at all (its
+ * whole content was still in a lost WAL); null when the file is a journal or nothing is anchored.
+ *
+ * @example
+ * lossOfWholeJournal('out/serve/journal.db', readHeadFile('out/serve/journal.db'))
+ * // 'head file out/serve/journal.db.head says seq 812, journal ends at 0: 1..812 lost'
+ */
+export function lossOfWholeJournal(path: string, headFile: HeadFile | null): string | null {
+  if (headFile === null || headFile.seq === 0) return null;
+  const lost = `head file ${headFilePath(path)} says seq ${headFile.seq}, journal ends at 0: ${headFile.seq === 1 ? 'seq 1' : `1..${headFile.seq}`} lost`;
+  if (!existsSync(path)) return `${lost} (no journal file)`;
+  try {
+    openJournalDatabase(path, { readonly: true }).db.close();
+    return null;
+  } catch (err) {
+    return err instanceof ReckonError && /empty database/.test(err.message) ? `${lost} (the database file is empty)` : null;
+  }
 }

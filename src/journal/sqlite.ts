@@ -11,7 +11,7 @@ import { headMac, journalKeyFromEnv, JOURNAL_KEY_ENV, keyId, sealRecord, type Jo
 import { readHeadFile, writeHeadFile } from './head-file.js';
 import { acquireJournalLock, type JournalLock } from './lock.js';
 import { WalCheckpointer } from './checkpointer.js';
-import { checkWriterTail } from './sqlite-open.js';
+import { checkWriterTail, lossOfWholeJournal } from './sqlite-open.js';
 import {
   firstSeq, journalFileError, openJournalDatabase, readLastRow, rowToRecord, SELECT_ROWS, WRITE_HEAD,
   type Durability, type JournalInfo, type JournalRow,
@@ -155,10 +155,12 @@ export class SqliteJournal implements EmbeddedJournalStore {
     // The lock comes first: a second writer must not even create the file.
     const lock = inMemory ? null : acquireJournalLock(path);
     try {
+      const headFile = inMemory ? null : readHeadFile(path);
+      const lost = lossOfWholeJournal(path, headFile);
+      if (lost) throw new ReckonError('JOURNAL_INTEGRITY', `${path}: ${lost}; run 'reckon journal verify ${path}'`);
       const { db, info } = openJournalDatabase(path, { readonly: false, durability, key });
       try {
         const chain = writerChain(path, info, key);
-        const headFile = inMemory ? null : readHeadFile(path);
         checkWriterTail(db, path, info, chain, headFile);
         const anchor = !inMemory && (opts.anchor ?? (headFile ? 'head-file' : 'none')) === 'head-file';
         const checkpoint = inMemory ? 'auto' : opts.checkpoint ?? 'background';

@@ -8,6 +8,7 @@ import {
   canonicalText, headMac, journalKeyFromEnv, JOURNAL_KEY_ENV, keyId, linkHash, PLAIN_CHAIN, type JournalChain, type JournalFormat,
 } from './hash.js';
 import { headFilePath, readHeadFile } from './head-file.js';
+import { lossOfWholeJournal } from './sqlite-open.js';
 import { journalFileError, openJournalDatabase, readRecordedHead, SELECT_ROWS, type JournalRow, type RecordedHead } from './sqlite-schema.js';
 import { GENESIS_HASH } from './store.js';
 
@@ -196,6 +197,9 @@ export function verifyJournal(path: string, opts: VerifyJournalOptions = {}): Ve
     opened = openJournalDatabase(path, { readonly: true });
   } catch (err) {
     if (err instanceof ReckonError && err.code === 'JOURNAL_INTEGRITY') return { ok: false, records: 0, firstBadSeq: 1, reason: err.message };
+    let lost: string | null = null;
+    try { lost = lossOfWholeJournal(path, readHeadFile(path)); } catch { /* no usable head file: report the open error */ }
+    if (lost) return { ok: false, records: 0, firstBadSeq: 1, reason: lost };
     throw err;
   }
   const { db, info } = opened;
