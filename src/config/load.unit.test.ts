@@ -2,12 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import fc from 'fast-check';
 import { ReckonError } from '../domain/errors.js';
-import { notional, feeOf } from '../domain/instrument.js';
-import { mulExact } from '../domain/fixed-point.js';
-import { worstQuantity } from '../domain/bounds.js';
-import { loadConfigFile, parseConfig } from './load.js';
+import { loadConfigFile } from './load.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'reckon-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -113,28 +109,4 @@ describe('configured numbers are checked against what the fixed-point domain can
     bad((c) => { c.provider.leverage = 10; c.accounts[0].startingCash = '200000000'; }, 'accounts[0].startingCash', /.*at leverage 10 .* at most 180143985\.094819/);
   });
 
-  it('the demo config passes, and at its safe prices the worst-case products stay exact (property)', () => {
-    const cfg = parseConfig(demo(), 'demo');
-    for (const inst of cfg.instruments) {
-      const l = cfg.limits.get(inst.id)!;
-      const strategyQty = cfg.strategies.filter((s) => s.instrument === inst.id).reduce((a, s) => a + cfg.strategyQty.get(s.id)!, 0);
-      const worst = worstQuantity({ ...l, strategyQty });
-      expect(l.maxSafePrice).toBeGreaterThan(1000 * 10 ** inst.priceScale);
-      fc.assert(fc.property(fc.integer({ min: 1, max: l.maxSafePrice }), fc.integer({ min: 1, max: worst }), (price, qty) => {
-        const n = notional(inst, price, qty);
-        expect(n).toBeLessThanOrEqual(cfg.moneyCeiling);
-        feeOf(n, cfg.feeCentiBps);
-        // cash plus one full notional per instrument, times leverage: the venue's buying power
-        mulExact(cfg.raw.provider.leverage, cfg.accounts[0]!.startingCash + n * cfg.instruments.length);
-      }), { numRuns: 200 });
-    }
-  });
-
-  it('feeOf is exact for every notional below 2^53 at rates up to 100%', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), fc.integer({ min: 0, max: 1_000_000 }), (n, rate) => {
-      const exact = (BigInt(n) * BigInt(rate) * 2n + 1_000_000n) / 2_000_000n; // half away from zero, n >= 0
-      expect(feeOf(n, rate)).toBe(Number(exact));
-      expect(feeOf(-n, rate)).toBe(Number(exact));
-    }), { numRuns: 2000 });
-  });
 });
