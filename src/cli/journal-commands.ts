@@ -2,6 +2,7 @@
  * `reckon journal verify|export`: tamper evidence and a JSON-lines view for other tools.
  */
 import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ReckonError } from '../domain/errors.js';
 import { endAnchors, parseAnchorArg, verifyTarget } from '../journal/anchors.js';
@@ -24,8 +25,10 @@ export function registerJournalCommands(program: Command, io: Io, setExit: (code
       const target = verifyTarget(arg);
       const anchors = endAnchors([...target.anchors, ...flags.expectHead.map(parseAnchorArg)], flags.allowGrowth ?? false);
       const r = verifyJournal(target.journal, { anchors });
+      // An anchor the operator brought (a head written down, a summary kept elsewhere), not one beside the journal.
+      const external = anchors.some((a) => a.source.startsWith('--expect-head') || dirname(resolve(a.source)) !== dirname(resolve(target.journal)));
       if (flags.json) io.out(JSON.stringify(r.ok ? { ...r, notes: [...target.notes, ...r.notes] } : r) + '\n');
-      else if (r.ok) io.out(describeIntact(target.journal, r, target.notes));
+      else if (r.ok) io.out(describeIntact(target.journal, r, target.notes, external));
       else io.err(`${target.journal}: BROKEN at seq ${r.firstBadSeq}: ${r.reason} (${r.records} records verified before it)\n`);
       if (!r.ok) setExit(1);
     });
@@ -50,12 +53,15 @@ export function registerJournalCommands(program: Command, io: Io, setExit: (code
     });
 }
 
-function describeIntact(path: string, r: Extract<VerifyResult, { ok: true }>, notes: readonly string[]): string {
+function describeIntact(path: string, r: Extract<VerifyResult, { ok: true }>, notes: readonly string[], external: boolean): string {
   const lines = [`${path}: intact, ${r.records} records, last seq ${r.lastSeq}, head ${r.headHash}`,
     `  chain: format ${r.format}, ${r.keyed ? 'keyed (HMAC-SHA256)' : 'unkeyed (SHA-256)'}`];
-  lines.push(r.anchors.length > 0
-    ? `  anchored by: ${r.anchors.join(', ')}`
-    : '  not anchored: a rewritten journal would verify too; pass --expect-head SEQ:HASH or a summary.json');
+  if (r.anchors.length > 0) lines.push(`  anchored by: ${r.anchors.join(', ')}`);
+  if (!r.keyed && !external) {
+    lines.push(r.anchors.length > 0
+      ? '  note: these anchors sit beside the journal: they catch lost or swapped files, not someone who rewrites them all; keep the head elsewhere (--expect-head SEQ:HASH) or set RECKON_JOURNAL_KEY'
+      : '  not anchored: a rewritten journal would verify too; pass --expect-head SEQ:HASH or a summary.json, or set RECKON_JOURNAL_KEY');
+  }
   for (const n of [...notes, ...r.notes]) lines.push(`  note: ${n}`);
   return lines.join('\n') + '\n';
 }
