@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { ReckonError } from '../domain/errors.js';
-import { MAX_FEE_CENTI_BPS, maxSafePrice, maxWorstQuantity, moneyCeiling, worstQuantity } from '../domain/bounds.js';
+import { MAX_FEE_CENTI_BPS, maxSafePrice, maxWorstQuantity, moneyDomain, worstQuantity, type MoneyDomain } from '../domain/bounds.js';
 import { MONEY_SCALE, tryParseFixed } from '../domain/fixed-point.js';
 import { fmtMoney, fmtQty, makeInstrument } from '../domain/instrument.js';
 import type { Account, Instrument, TradingState } from '../domain/types.js';
@@ -27,8 +27,8 @@ export interface RunConfig {
   readonly money: { readonly maxOrderNotional: number; readonly maxGrossExposure: number };
   readonly feeCentiBps: number;
   readonly participation: { readonly num: number; readonly den: number };
-  /** Largest single money amount the run may produce (domain/bounds.ts moneyCeiling). */
-  readonly moneyCeiling: number;
+  /** What the run's money amounts may reach (domain/bounds.ts moneyDomain). */
+  readonly moneyDomain: MoneyDomain;
 }
 
 export interface InstrumentLimits {
@@ -111,7 +111,7 @@ interface Checked {
   money: { maxOrderNotional: number; maxGrossExposure: number };
   feeCentiBps: number;
   participation: number;
-  ceiling: number;
+  domain: MoneyDomain;
 }
 
 /**
@@ -123,14 +123,14 @@ function checkConfig(input: unknown, p: Problems): Checked {
   const root = typeof input === 'object' && input !== null ? input as Record<string, unknown> : {};
   const leverage = validField(root.provider ?? {}, 'leverage', providerSchema.shape.leverage) ?? 1;
   const instrumentCount = Array.isArray(root.instruments) ? root.instruments.length : 1;
-  const ceiling = moneyCeiling(leverage, instrumentCount);
-  const money = (path: string, text: string | undefined, max = ceiling): number => {
+  const domain = moneyDomain(leverage, instrumentCount);
+  const money = (path: string, text: string | undefined, max = domain.ceiling): number => {
     if (text === undefined) return 0;
     const v = tryParseFixed(text, MONEY_SCALE);
     if (v === undefined) { p.add(path, `"${text}" needs at most ${MONEY_SCALE} decimals`); return 0; }
     if (v > max) {
-      p.add(path, `"${text}" is more than the fixed-point money domain can hold at leverage ${leverage} with ${instrumentCount} instrument(s): at most ${fmtMoney(max)}`
-        + ' (leverage × (cash + one notional per instrument) must stay an exact integer of micro-units below 2^53)');
+      p.add(path, `"${text}" is more than the fixed-point money domain can hold at leverage ${leverage}: at most ${fmtMoney(max)}`
+        + ' (leverage × (cash + gross exposure) must stay an exact integer of micro-units below 2^53)');
     }
     return v;
   };
@@ -193,12 +193,12 @@ function checkConfig(input: unknown, p: Problems): Checked {
   for (const inst of instruments) {
     const { path, ...l } = limits.get(inst.id)!;
     const q = { maxPosition: l.maxPosition, maxOrderQty: l.maxOrderQty, strategyQty: qtyOnInstrument.get(inst.id) ?? 0 };
-    const most = maxWorstQuantity(inst, ceiling);
+    const most = maxWorstQuantity(inst, domain);
     if (worstQuantity(q) > most) {
       p.add(`${path}.maxPosition`, `maxPosition + maxOrderQty + strategy quantities = ${fmtQty(inst, worstQuantity(q))} is too large for the fixed-point money domain`
-        + ` (leverage ${leverage}, ${instrumentCount} instrument(s)): a price of 1000 would overflow; at most ${fmtQty(inst, most)}`);
+        + ` (leverage ${leverage}, ${instrumentCount} instrument(s)): even a price of 1 would overflow; at most ${fmtQty(inst, most)}`);
     }
-    bounded.set(inst.id, { ...l, maxSafePrice: maxSafePrice(inst, q, ceiling) });
+    bounded.set(inst.id, { ...l, maxSafePrice: maxSafePrice(inst, q, domain) });
   }
 
   const risk = root.risk ?? {};
@@ -212,10 +212,10 @@ function checkConfig(input: unknown, p: Problems): Checked {
     p.add('provider.participation', `"${participation}" must be in (0, 1] with at most 6 decimals`);
   }
   return {
-    instruments, limits: bounded, accounts, strategyQty, ceiling,
+    instruments, limits: bounded, accounts, strategyQty, domain,
     money: {
       maxOrderNotional: money('risk.maxOrderNotional', validField(risk, 'maxOrderNotional', riskSchema.shape.maxOrderNotional)),
-      maxGrossExposure: money('risk.maxGrossExposure', validField(risk, 'maxGrossExposure', riskSchema.shape.maxGrossExposure), ceiling * instrumentCount),
+      maxGrossExposure: money('risk.maxGrossExposure', validField(risk, 'maxGrossExposure', riskSchema.shape.maxGrossExposure)),
     },
     feeCentiBps: feeCentiBps ?? 0, participation: part ?? 1,
   };
@@ -252,7 +252,7 @@ export function parseConfig(input: unknown, source = 'config', seedOverride?: nu
     money: c.money,
     feeCentiBps: c.feeCentiBps,
     participation: { num: c.participation, den: 1_000_000 },
-    moneyCeiling: c.ceiling,
+    moneyDomain: c.domain,
   };
 }
 

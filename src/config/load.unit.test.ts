@@ -99,14 +99,14 @@ describe('configured numbers are checked against what the fixed-point domain can
   };
 
   it('refuses the values that crashed a run with "fixed-point overflow"', () => {
-    bad((c) => { c.accounts[0].startingCash = '5000000000'; }, 'accounts[0].startingCash', /"5000000000" is more than the fixed-point money domain can hold at leverage 2 with 4 instrument\(s\): at most 900719925\.474099/);
+    bad((c) => { c.accounts[0].startingCash = '5000000000'; }, 'accounts[0].startingCash', /"5000000000" is more than the fixed-point money domain can hold at leverage 2: at most 2251799813\.685247/);
     bad((c) => { c.provider.feeBps = '10000000'; }, 'provider.feeBps', /"10000000" is more than 100% of the notional/);
     bad((c) => { c.provider.latencyMs = 2 ** 53 - 1; }, 'provider.latencyMs', /must be at most 315360000000 ms/);
     bad((c) => { c.reconciliation.intervalMs = 1e17; }, 'reconciliation.intervalMs', /must be at most/);
-    bad((c) => { c.instruments[0].maxPosition = '100000000'; }, 'instruments[0].maxPosition', /maxPosition \+ maxOrderQty \+ strategy quantities = 100000750 is too large .* at most 900719$/);
-    bad((c) => { c.risk.maxOrderNotional = '9000000000'; }, 'risk.maxOrderNotional', /.*at most 900719925\.474099/);
-    bad((c) => { c.risk.maxGrossExposure = '9000000000'; }, 'risk.maxGrossExposure', /.*at most 3602879701\.896396/);
-    bad((c) => { c.provider.leverage = 10; c.accounts[0].startingCash = '200000000'; }, 'accounts[0].startingCash', /.*at leverage 10 .* at most 180143985\.094819/);
+    bad((c) => { c.instruments[0].maxPosition = '1000000000000'; }, 'instruments[0].maxPosition', /maxPosition \+ maxOrderQty \+ strategy quantities = 1000000000750 is too large .* even a price of 1 would overflow; at most 562949953$/);
+    bad((c) => { c.risk.maxOrderNotional = '9000000000'; }, 'risk.maxOrderNotional', /.*at most 2251799813\.685247/);
+    bad((c) => { c.risk.maxGrossExposure = '9000000000'; }, 'risk.maxGrossExposure', /.*at most 2251799813\.685247/);
+    bad((c) => { c.provider.leverage = 10; c.accounts[0].startingCash = '500000000'; }, 'accounts[0].startingCash', /.*at leverage 10: at most 450359962\.737049/);
   });
 
 });

@@ -6,17 +6,20 @@
  *
  * The money model (MONEY_SCALE = 6 decimals, so MAX_EXACT is about 9.0 billion currency units):
  * - an account's equity is cash + Σ signed notionals over its instruments, and the venue's buying
- *   power is leverage × equity; so with every single amount (cash, one notional, one order's
- *   notional) at most `moneyCeiling(leverage, instruments)` = ⌊MAX_EXACT / (leverage × (instruments + 1))⌋,
- *   leverage × equity stays exact;
+ *   power is leverage × equity. With cash and the sum of all notionals each at most
+ *   `moneyCeiling(leverage)` = ⌊MAX_EXACT / (2 × leverage)⌋, leverage × equity stays exact;
+ *   so cash, one order's notional and the gross exposure limit are bounded by that ceiling, and
+ *   each instrument's notional by its share of it (`MoneyDomain.perInstrument`);
  * - a fee is notional × rate with the rate at most 100% (feeOf splits the product, so it is
  *   exact for any notional below the ceiling);
- * - an instrument's notional is price × quantity × 10^(6 − priceScale − sizeScale), at most the
- *   ceiling for the worst-case quantity (`worstQuantity`: a position at its limit, one order at
+ * - an instrument's notional is price × quantity × 10^(6 − priceScale − sizeScale), at most its
+ *   share for the worst-case quantity (`worstQuantity`: a position at its limit, one order at
  *   its limit, and every strategy's full target on it at once — what the planner may ask for
  *   before the risk gate refuses it), which bounds the price (`maxSafePrice`);
  * - event time is epoch milliseconds up to year 9999; a duration added to it stays exact below
  *   MAX_DURATION_MS.
+ * Cash that grows past the ceiling through profits is outside the model: the run then still
+ * stops with `fixed-point overflow` (INVARIANT), never with a wrong number.
  */
 import { MONEY_SCALE, pow10 } from './fixed-point.js';
 import type { Instrument } from './types.js';
@@ -33,24 +36,32 @@ export const MAX_EVENT_TS_MS = 253_402_300_799_999;
 export const MAX_DURATION_MS = 10 * 365 * 86_400_000;
 
 /**
- * The config refuses an instrument that could not be priced up to this many currency units with
- * its worst-case quantity: the limits are then too large for the money domain (a plausible price
- * would overflow). Prices between this and maxSafePrice are refused per market data row.
+ * The config refuses an instrument that could not be priced even at this many currency units
+ * with its worst-case quantity (limits absurdly large for the money domain). Real bounds come per
+ * market data row: a price above maxSafePrice is refused with its file:line.
  */
-export const MIN_SAFE_PRICE_UNITS = 1000;
+export const MIN_SAFE_PRICE_UNITS = 1;
 
 /** The price collar computes |ref − last| × 10,000 (basis points): prices stay below MAX_EXACT / 10,000. */
 const BPS = 10_000;
 
+/** What one run's money amounts may reach, in micro-units. */
+export interface MoneyDomain {
+  /** Largest cash, order notional or gross exposure (sum over all instruments). */
+  readonly ceiling: number;
+  /** Largest notional of one instrument's position: its share of the ceiling. */
+  readonly perInstrument: number;
+}
+
 /**
- * Largest single money amount (micro-units) a run may produce: cash, one notional, one order's
- * notional, a limit. leverage × (cash + one notional per instrument) then stays exact.
+ * The money domain of a run: leverage × (cash + gross exposure) stays exact.
  *
  * @example
- * moneyCeiling(2, 4) // 900719925474099 (about 900 million currency units)
+ * moneyDomain(2, 4) // { ceiling: 2251799813685247 (about 2.25 billion units), perInstrument: 562949953421311 }
  */
-export function moneyCeiling(leverage: number, instruments: number): number {
-  return Math.floor(MAX_EXACT / (Math.max(1, leverage) * (Math.max(1, instruments) + 1)));
+export function moneyDomain(leverage: number, instruments: number): MoneyDomain {
+  const ceiling = Math.floor(MAX_EXACT / (2 * Math.max(1, leverage)));
+  return { ceiling, perInstrument: Math.floor(ceiling / Math.max(1, instruments)) };
 }
 
 /** Quantity limits of one instrument, integers at its size scale. */
@@ -71,28 +82,31 @@ const notionalFactor = (i: Instrument): number => pow10(MONEY_SCALE - i.priceSca
 
 /**
  * Largest price (an integer at the instrument's price scale, on its tick) whose notional for the
- * worst-case quantity stays within the money ceiling, and whose price-collar product stays exact.
- * Contract: any price p with 0 < p ≤ maxSafePrice(...) can be held, ordered, filled, charged a
- * fee and counted in equity and exposure without a fixed-point overflow, for quantities within
- * `limits`. A market data row above it must be refused (or quarantined) with its file:line.
+ * worst-case quantity stays within the instrument's share of the money domain, and whose
+ * price-collar product stays exact.
+ * Contract: while every instrument's price p satisfies 0 < p ≤ maxSafePrice(...), positions can
+ * be held, ordered, filled, charged a fee and counted in equity, buying power and exposure
+ * without a fixed-point overflow, for quantities within `limits`. A market data row above it
+ * must be refused (or quarantined) with its file:line. RunConfig has it per instrument
+ * (`cfg.limits.get(id).maxSafePrice`).
  *
  * @example
  * const alpha = makeInstrument('FIX-ALPHA', 0, '0.01', '1');
- * maxSafePrice(alpha, { maxPosition: 300, maxOrderQty: 400, strategyQty: 350 }, moneyCeiling(2, 4))
- * // 85782850 (857,828.50): a bar at 1000000000.00 is refused
+ * maxSafePrice(alpha, { maxPosition: 300, maxOrderQty: 400, strategyQty: 350 }, moneyDomain(2, 4))
+ * // 53614281 (536,142.81): a bar at 1000000000.00 is refused
  */
-export function maxSafePrice(instrument: Instrument, limits: QuantityLimits, ceiling: number): number {
-  const byNotional = Math.floor(ceiling / (worstQuantity(limits) * notionalFactor(instrument)));
+export function maxSafePrice(instrument: Instrument, limits: QuantityLimits, domain: MoneyDomain): number {
+  const byNotional = Math.floor(domain.perInstrument / (worstQuantity(limits) * notionalFactor(instrument)));
   const p = Math.min(byNotional, Math.floor(MAX_EXACT / BPS));
   return p - (p % instrument.tick);
 }
 
 /**
- * Largest worst-case quantity for which prices up to MIN_SAFE_PRICE_UNITS stay exact: what the
+ * Largest worst-case quantity for which a price of MIN_SAFE_PRICE_UNITS stays exact: what the
  * config allows maxPosition + maxOrderQty + strategy quantities to reach.
  */
-export function maxWorstQuantity(instrument: Instrument, ceiling: number): number {
-  return Math.floor(ceiling / (MIN_SAFE_PRICE_UNITS * pow10(instrument.priceScale) * notionalFactor(instrument)));
+export function maxWorstQuantity(instrument: Instrument, domain: MoneyDomain): number {
+  return Math.floor(domain.perInstrument / (MIN_SAFE_PRICE_UNITS * pow10(instrument.priceScale) * notionalFactor(instrument)));
 }
 
 /**

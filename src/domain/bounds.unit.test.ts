@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseConfig } from '../config/load.js';
-import { maxSafePrice, moneyCeiling, worstQuantity } from './bounds.js';
+import { maxSafePrice, moneyDomain, worstQuantity } from './bounds.js';
 import { mulExact } from './fixed-point.js';
 import { feeOf, makeInstrument, notional } from './instrument.js';
 
@@ -11,10 +11,10 @@ const demo = (): unknown => JSON.parse(readFileSync(new URL('../../config/demo.j
 describe('fixed-point bounds', () => {
   it('maxSafePrice: the documented example, on the tick', () => {
     const alpha = makeInstrument('FIX-ALPHA', 0, '0.01', '1');
-    expect(moneyCeiling(2, 4)).toBe(900719925474099);
-    expect(maxSafePrice(alpha, { maxPosition: 300, maxOrderQty: 400, strategyQty: 350 }, moneyCeiling(2, 4))).toBe(85782850);
+    expect(moneyDomain(2, 4)).toEqual({ ceiling: 2251799813685247, perInstrument: 562949953421311 });
+    expect(maxSafePrice(alpha, { maxPosition: 300, maxOrderQty: 400, strategyQty: 350 }, moneyDomain(2, 4))).toBe(53614281);
     const bravo = makeInstrument('FIX-BRAVO', 1, '0.05', '1');
-    expect(maxSafePrice(bravo, { maxPosition: 1, maxOrderQty: 0 }, moneyCeiling(2, 4)) % 5).toBe(0);
+    expect(maxSafePrice(bravo, { maxPosition: 1, maxOrderQty: 0 }, moneyDomain(2, 4)) % 5).toBe(0);
   });
 
   it('the demo config passes, and at its safe prices the worst-case products stay exact (property)', () => {
@@ -26,10 +26,10 @@ describe('fixed-point bounds', () => {
       expect(l.maxSafePrice).toBeGreaterThan(1000 * 10 ** inst.priceScale);
       fc.assert(fc.property(fc.integer({ min: 1, max: l.maxSafePrice }), fc.integer({ min: 1, max: worst }), (price, qty) => {
         const n = notional(inst, price, qty);
-        expect(n).toBeLessThanOrEqual(cfg.moneyCeiling);
+        expect(n).toBeLessThanOrEqual(cfg.moneyDomain.perInstrument);
         feeOf(n, cfg.feeCentiBps);
-        // cash plus one full notional per instrument, times leverage: the venue's buying power
-        mulExact(cfg.raw.provider.leverage, cfg.accounts[0]!.startingCash + n * cfg.instruments.length);
+        // cash at its ceiling plus every instrument at this notional, times leverage: the venue's buying power
+        mulExact(cfg.raw.provider.leverage, cfg.moneyDomain.ceiling + n * cfg.instruments.length);
       }), { numRuns: 200 });
     }
   });

@@ -55,14 +55,14 @@ afterAll(() => {
 });
 
 describe('reckon journal verify: anchors', () => {
-  it('a finished run directory is one journal file (no -wal/-shm) and verifies against its summary.json', () => {
+  it('a finished run directory has one journal file (no -wal/-shm, no lock) and its head file, and verifies against its summary.json', () => {
     const run = join(dir, 'plain');
-    expect(readdirSync(run).filter((f) => f.startsWith('journal.db'))).toEqual(['journal.db']);
+    expect(readdirSync(run).filter((f) => f.startsWith('journal.db')).sort()).toEqual(['journal.db', 'journal.db.head']);
     const r = cli(['journal', 'verify', run]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`anchored by: ${join(run, 'summary.json')} (seq ${summaryOf(run).journal.lastSeq})`);
     expect(r.stdout).toContain('chain: format 2, unkeyed (SHA-256)');
-    expect(readdirSync(run).filter((f) => f.startsWith('journal.db'))).toEqual(['journal.db']); // readers leave nothing either
+    expect(readdirSync(run).filter((f) => f.startsWith('journal.db')).sort()).toEqual(['journal.db', 'journal.db.head']); // readers leave nothing either
   });
 
   it('a forged record appended with a recomputed hash passes the bare chain but not the summary or --expect-head', () => {
