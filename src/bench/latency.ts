@@ -59,6 +59,7 @@ class TimedJournal implements EmbeddedJournalStore {
   constructor(private readonly inner: EmbeddedJournalStore) {
     this.location = inner.location;
   }
+  get chain(): EmbeddedJournalStore['chain'] { return this.inner.chain; }
   append(draft: AnyDraft): JournalRecord { return this.inner.append(draft); }
   commitSync(): number {
     const seq = this.inner.commitSync();

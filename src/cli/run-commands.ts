@@ -21,7 +21,7 @@ import type { Io } from './main.js';
 export const DEMO_CONFIG_PATH = fileURLToPath(new URL('../../config/demo.json', import.meta.url));
 
 /** Files `reckon demo`/`run` write in their output directory (removed by `demo` before it runs). */
-const RUN_FILES = ['journal.db', 'journal.db-wal', 'journal.db-shm', 'summary.json', 'equity.csv', 'prices.csv', 'rejected-rows.csv',
+const RUN_FILES = ['journal.db', 'journal.db-wal', 'journal.db-shm', 'journal.db.head', 'summary.json', 'equity.csv', 'prices.csv', 'rejected-rows.csv',
   'trace.html', 'report.html', 'orders.csv', 'fills.csv', 'positions.csv'];
 
 interface RunFlags { data?: string; config?: string; strategy?: string; seed?: string; out: string; resume?: boolean; badRows: 'fail' | 'quarantine'; json?: boolean; faults?: string; journal?: string }

@@ -1,14 +1,20 @@
 /**
  * The run configuration: a JSON file validated with zod. Unknown keys are errors, and every
  * problem is reported at once with its path (`strategies[1].instrument: unknown instrument "X"`).
+ * The sections are exported so load.ts can check each element that is valid on its own even
+ * when another part of the file is not (a type error must not hide the other problems): a new
+ * field goes into its section here, a new cross-field rule into load.ts's checks.
  */
 import { z } from 'zod';
+import { MAX_DURATION_MS } from '../domain/bounds.js';
 
 const decimal = z.string().regex(/^\d+(\.\d+)?$/, 'must be a non-negative decimal string like "100" or "0.01"');
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'must be 1-64 characters of letters, digits, . _ : -');
 const tradingState = z.enum(['active', 'reducing', 'halted']);
+/** Milliseconds added to event time: bounded so ts + duration stays exact. */
+const durationMs = (min: number) => z.int().min(min).max(MAX_DURATION_MS, `must be at most ${MAX_DURATION_MS} ms (10 years)`);
 
-const instrumentSchema = z.strictObject({
+export const instrumentSchema = z.strictObject({
   id,
   priceIncrement: decimal,
   sizeIncrement: decimal,
@@ -35,42 +41,49 @@ const meanReversion = z.strictObject({
   }).refine((p) => p.oversold < p.exit && p.exit < p.overbought, 'need oversold < exit < overbought'),
 });
 
+export const accountSchema = z.strictObject({ id, startingCash: decimal });
+export const strategySchema = z.discriminatedUnion('kind', [maCrossover, meanReversion]);
+
+export const riskSchema = z.strictObject({
+  /** Largest notional of one order, in account currency. */
+  maxOrderNotional: decimal,
+  /** Largest sum of |position| × last price over all instruments of an account. */
+  maxGrossExposure: decimal,
+  orderRate: z.strictObject({ maxOrders: z.int().min(1), windowMs: durationMs(1) }),
+  /** Reject limit prices (and market orders' reference) further than this from the last price. */
+  priceCollarBps: z.int().min(1).max(10_000),
+  killSwitch: z.boolean().default(false),
+});
+
+export const providerSchema = z.strictObject({
+  kind: z.literal('sim').default('sim'),
+  latencyMs: durationMs(0).default(250),
+  slippageBps: z.int().min(0).max(1000).default(1),
+  /** Largest share of one bar's volume an order can fill, e.g. "0.1". */
+  participation: decimal.default('0.1'),
+  feeBps: decimal.default('0.5'),
+  leverage: z.int().min(1).max(100).default(2),
+});
+
 export const configSchema = z.strictObject({
   seed: z.int().min(0).max(2 ** 31 - 1).default(1),
-  accounts: z.array(z.strictObject({ id, startingCash: decimal })).min(1),
+  accounts: z.array(accountSchema).min(1),
   instruments: z.array(instrumentSchema).min(1),
   /** May be empty: scripted scenarios and operator-only sessions trade without strategies. */
-  strategies: z.array(z.discriminatedUnion('kind', [maCrossover, meanReversion])).default([]),
-  risk: z.strictObject({
-    /** Largest notional of one order, in account currency. */
-    maxOrderNotional: decimal,
-    /** Largest sum of |position| × last price over all instruments of an account. */
-    maxGrossExposure: decimal,
-    orderRate: z.strictObject({ maxOrders: z.int().min(1), windowMs: z.int().min(1) }),
-    /** Reject limit prices (and market orders' reference) further than this from the last price. */
-    priceCollarBps: z.int().min(1).max(10_000),
-    killSwitch: z.boolean().default(false),
-  }),
+  strategies: z.array(strategySchema).default([]),
+  risk: riskSchema,
   execution: z.strictObject({
     orderType: z.enum(['market', 'limit']).default('market'),
     timeInForce: z.enum(['DAY', 'GTC', 'IOC']).default('DAY'),
     /** For limit orders: price = last close ± this many ticks (positive = more aggressive). */
     limitOffsetTicks: z.int().min(-10_000).max(10_000).default(0),
   }).prefault({}),
-  provider: z.strictObject({
-    kind: z.literal('sim').default('sim'),
-    latencyMs: z.int().min(0).default(250),
-    slippageBps: z.int().min(0).max(1000).default(1),
-    /** Largest share of one bar's volume an order can fill, e.g. "0.1". */
-    participation: decimal.default('0.1'),
-    feeBps: decimal.default('0.5'),
-    leverage: z.int().min(1).max(100).default(2),
-  }).prefault({}),
+  provider: providerSchema.prefault({}),
   reconciliation: z.strictObject({
     /** Reconcile every instrument against a provider snapshot this often (event time). */
-    intervalMs: z.int().min(1000).default(3_600_000),
+    intervalMs: durationMs(1000).default(3_600_000),
     /** A residual older than this is flagged even while orders work. */
-    residualMaxAgeMs: z.int().min(1000).default(4 * 3_600_000),
+    residualMaxAgeMs: durationMs(1000).default(4 * 3_600_000),
     /** Trading state an instrument goes to when drift is found (recovery rule). */
     onDrift: z.enum(['reducing', 'halted']).default('reducing'),
   }).prefault({}),
@@ -83,7 +96,8 @@ export const configSchema = z.strictObject({
     })).default([]),
   }).optional(),
   journal: z.strictObject({
-    durability: z.enum(['off', 'normal', 'full']).default('normal'),
+    /** SQLite synchronous mode; unset: `run` uses normal, `serve` full (its records cannot be regenerated). */
+    durability: z.enum(['off', 'normal', 'full']).optional(),
     batchSize: z.int().min(1).max(100_000).default(1024),
   }).prefault({}),
 });

@@ -104,7 +104,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
     const v = verifyJournal(journalPath);
     if (!v.ok) throw new ReckonError('JOURNAL_INTEGRITY', `${journalPath}: cannot resume, journal broken at seq ${v.firstBadSeq}: ${v.reason}`);
   }
-  const sqlite = remote ?? SqliteJournal.open(journalPath, { durability: cfg.raw.journal.durability, batchSize: cfg.raw.journal.batchSize });
+  const sqlite = remote ?? SqliteJournal.open(journalPath, { durability: cfg.raw.journal.durability, batchSize: cfg.raw.journal.batchSize, anchor: 'head-file' });
   const resuming = exists && sqlite.lastSeq() > 0 ? new ResumingJournal(sqlite) : null;
   const journal: EmbeddedJournalStore = resuming ?? sqlite;
 

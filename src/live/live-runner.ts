@@ -86,7 +86,7 @@ export class LiveRunner {
     this.clock = opts.clock;
     this.feed = opts.feed;
     this.staleAfterMs = opts.staleAfterMs ?? 10_000;
-    this.journal = SqliteJournal.open(opts.journalPath, { durability: cfg.raw.journal.durability, batchSize: cfg.raw.journal.batchSize });
+    this.journal = SqliteJournal.open(opts.journalPath, { durability: cfg.raw.journal.durability ?? 'full', batchSize: cfg.raw.journal.batchSize, anchor: 'head-file' });
     const { venue } = PersistentVenue.open(`${opts.journalPath}.venue.log`, opts.provider ?? simVenueFor(cfg), cfg.instrumentById);
     venue.onRoute = () => { if (this.tickStart >= 0) this.timings.tickToOrder?.((performance.now() - this.tickStart) / 1000); };
     this.engine = new Engine({ config: cfg, journal: this.journal, provider: venue, flushEachBar: true, trackEquity: true });
