@@ -9,7 +9,7 @@ import { ReckonError } from '../domain/errors.js';
 import { isPostgresUrl } from '../journal/postgres-url.js';
 import { openJournalReader } from '../journal/open-any.js';
 import { endAnchors, parseAnchorArg, verifyTarget } from '../journal/anchors.js';
-import type { VerifyResult } from '../journal/verify.js';
+import { verifyJournal, type VerifyResult } from '../journal/verify.js';
 import { exportLines } from '../journal/export.js';
 import { registerJournalCopy } from './journal-copy-command.js';
 import type { Io } from './main.js';
@@ -28,8 +28,13 @@ export function registerJournalCommands(program: Command, io: Io, setExit: (code
     .action(async (arg: string, flags: VerifyFlags) => {
       const target = isPostgresUrl(arg) ? { journal: arg, anchors: [], notes: [] } : verifyTarget(arg);
       const anchors = endAnchors([...target.anchors, ...flags.expectHead.map(parseAnchorArg)], flags.allowGrowth ?? false);
-      const source = await openJournalReader(target.journal);
-      const r = await source.verify({ anchors }).finally(() => source.close());
+      let r: VerifyResult;
+      if (isPostgresUrl(target.journal)) {
+        const source = await openJournalReader(target.journal);
+        r = await source.verify({ anchors }).finally(() => source.close());
+      } else {
+        r = verifyJournal(target.journal, { anchors });
+      }
       // An anchor the operator brought (a head written down, a summary kept elsewhere), not one beside the journal.
       const external = anchors.some((a) => a.source.startsWith('--expect-head') || isPostgresUrl(target.journal) || dirname(resolve(a.source)) !== dirname(resolve(target.journal)));
       if (flags.json) io.out(JSON.stringify(r.ok ? { ...r, notes: [...target.notes, ...r.notes] } : r) + '\n');
