@@ -6,6 +6,7 @@ import { z } from 'zod';
 
 const decimal = z.string().regex(/^\d+(\.\d+)?$/, 'must be a non-negative decimal string like "100" or "0.01"');
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'must be 1-64 characters of letters, digits, . _ : -');
+const columnName = z.string().min(1).max(200).optional();
 const tradingState = z.enum(['active', 'reducing', 'halted']);
 
 const instrumentSchema = z.strictObject({
@@ -81,6 +82,15 @@ export const configSchema = z.strictObject({
       role: z.enum(['viewer', 'operator']),
       sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the lowercase hex SHA-256 of the token'),
     })).default([]),
+  }).optional(),
+  /** How to read the market data (docs/data.md); without it the layout is detected from the header and values. */
+  data: z.strictObject({
+    /** Header name per bar field; fields not given are found by their aliases. */
+    columns: z.strictObject({
+      ts: columnName, instrument: columnName, open: columnName, high: columnName, low: columnName, close: columnName, volume: columnName,
+    }).optional(),
+    delimiter: z.enum([',', ';', '\t']).optional(),
+    timestamp: z.enum(['ms', 's', 'us', 'ns', 'iso']).optional(),
   }).optional(),
   journal: z.strictObject({
     durability: z.enum(['off', 'normal', 'full']).default('normal'),
