@@ -4,7 +4,7 @@
  * (equal timestamps in file-name order), each file decoded a chunk ahead. What is delivered, and
  * in which order, depends only on the files' content, never on chunk sizes: a rejected row is
  * delivered right after the bar before it in its own file, and in fail mode the error is raised
- * when the merge reaches that row, after every earlier bar of every file.
+ * at that same point of the merged stream.
  *
  * Identity: a single file is its SHA-256; a directory is the SHA-256 of the listing
  * `<sha256 of file>␠␠<file name>\n` over its files in name order (what `sha256sum` prints), so
@@ -44,7 +44,7 @@ export interface DataSummary {
   readonly sha256: string;
   /** The timestamp form of the files ("mixed" when a directory's files differ). */
   readonly timestamp: TimestampUnit | 'mixed' | null;
-  /** Columns no field uses (read past, never parsed), with the files they were in. */
+  /** Columns no field uses (read past, never parsed); for a directory with the files they were in. */
   readonly ignoredColumns: readonly string[];
 }
 
