@@ -11,6 +11,7 @@ import { registerPageCommands } from './page-commands.js';
 import { registerScenarioCommands } from './scenario-commands.js';
 import { registerIncidentCommands } from './incident-commands.js';
 import { registerPlaybookCommands } from './playbook-commands.js';
+import { registerInitCommand } from './init-command.js';
 
 /** Output sink, replaceable in tests. */
 export interface Io {
@@ -39,6 +40,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerScenarioCommands(program, io, setExit);
   registerIncidentCommands(program, io);
   registerPlaybookCommands(program, io);
+  registerInitCommand(program, io);
   return program;
 }
 

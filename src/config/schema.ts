@@ -22,8 +22,14 @@ const instrumentSchema = z.strictObject({
   tradingState: tradingState.default('active'),
 });
 
+/**
+ * The strategy module (path relative to the config file) a built-in entry stands in for, as
+ * `reckon init` writes it until module strategies load from config; not read by the run.
+ */
+const moduleRef = z.string().min(1).max(4096).optional();
+
 const maCrossover = z.strictObject({
-  id, kind: z.literal('ma-crossover'), account: id, instrument: id, quantity: decimal,
+  id, kind: z.literal('ma-crossover'), account: id, instrument: id, quantity: decimal, module: moduleRef,
   params: z.strictObject({ fast: z.int().min(1).max(10_000), slow: z.int().min(2).max(10_000) }).refine((p) => p.fast < p.slow, 'fast must be below slow'),
 });
 const meanReversion = z.strictObject({
