@@ -230,8 +230,12 @@ export class BarDecoder {
   private readonly bar: MutableBar;
   /** The file's timestamps (form detection, slow forms, messages). */
   readonly tsr: TimestampReader;
+  // The file's timestamp form and epoch band, mirrored from tsr for the hot path.
+  private tsForm = F_AUTO;
   private tsLo = 0;
   private tsHi = 0;
+  private readonly skip: number;
+  private readonly onBar: (bar: Bar) => void;
 
   // Layout, set by the header.
   layout: Layout | undefined;
@@ -283,11 +287,14 @@ export class BarDecoder {
     }
     this.tsr = new TimestampReader(o.data.timestamp);
     this.syncTs();
+    this.skip = o.skip;
+    this.onBar = o.onBar;
     const first = this.insts[0];
     this.bar = { ts: 0, instrument: first as Instrument, open: 0, high: 0, low: 0, close: 0, volume: 0, line: 0 };
   }
 
   private syncTs(): void {
+    this.tsForm = this.tsr.form;
     this.tsLo = this.tsr.low;
     this.tsHi = this.tsr.high;
   }
@@ -309,11 +316,11 @@ export class BarDecoder {
       const r = canonical ? this.row(b, s, line) : this.rowMapped(b, s, line);
       if (r === 0) {
         if (this.pos - s > MAX_LINE_BYTES) this.tooLong(line);
-        if (this.tsr.form === F_AUTO) {
+        if (this.tsForm === F_AUTO) {
           this.tsr.commit(line);
           this.syncTs();
         }
-        if (++this.good > this.o.skip) this.o.onBar(this.bar);
+        if (++this.good > this.skip) this.onBar(this.bar);
         s = this.pos + 1;
       } else {
         const nl = b.indexOf(LF, s);
@@ -606,7 +613,7 @@ export class BarDecoder {
    * epoch ms); everything else (detection, other forms, errors) goes to the TimestampReader.
    */
   private ts(b: Uint8Array, p: number, delim: number): number {
-    const form = this.tsr.form;
+    const form = this.tsForm;
     if (form === F_ISO) {
       if (b[p + 4] === 45 && b[p + 7] === 45 && b[p + 10] === 84 && b[p + 13] === 58 && b[p + 16] === 58) {
         const y = dig(b, p) * 1000 + dig(b, p + 1) * 100 + dig(b, p + 2) * 10 + dig(b, p + 3);
