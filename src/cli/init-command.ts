@@ -15,6 +15,7 @@ import { rowBoundsForConfig } from '../marketdata/row-bounds.js';
 import { scanMarketData } from '../marketdata/scan.js';
 import { inspectMarketData } from '../marketdata/source.js';
 import { formatIsoUtc } from '../marketdata/timestamp.js';
+import { describeTimestampUnit, type TimestampUnit } from '../marketdata/timestamp-reader.js';
 import { instrumentOfFileName } from '../marketdata/csv-reader.js';
 import { EXAMPLE_MODULE, exampleModule, planConfig, type InitPlan } from './init-config.js';
 import type { Io } from './main.js';
@@ -61,7 +62,7 @@ async function init(io: Io, flags: InitFlags): Promise<void> {
   io.out(report(flags, plan, result.bars, bad, firstBad, source.files.length, scan.timestamps, modulePath));
 }
 
-function report(flags: InitFlags, plan: InitPlan, bars: number, bad: number, firstBad: string, files: number, forms: readonly (string | undefined)[], modulePath: string): string {
+function report(flags: InitFlags, plan: InitPlan, bars: number, bad: number, firstBad: string, files: number, forms: readonly (TimestampUnit | undefined)[], modulePath: string): string {
   const rows = plan.instruments.map((p) => [
     p.scan.id, String(p.scan.bars), formatIsoUtc(p.scan.firstTs), formatIsoUtc(p.scan.lastTs), interval(p.scan.intervalMs),
     p.scan.priceIncrement, p.scan.sizeIncrement, p.maxPosition,
@@ -69,8 +70,7 @@ function report(flags: InitFlags, plan: InitPlan, bars: number, bad: number, fir
   const head = ['instrument', 'bars', 'first', 'last', 'interval', 'price step', 'size step', 'max position'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  const names: Record<string, string> = { s: 'epoch seconds', ms: 'epoch milliseconds', us: 'epoch microseconds', ns: 'epoch nanoseconds', iso: 'ISO-8601' };
-  const timestamps = [...new Set(forms.map((f) => (f === undefined ? 'none' : names[f] ?? f)))].join(', ');
+  const timestamps = [...new Set(forms.map(describeTimestampUnit))].join(', ');
   const out = [
     `scanned ${flags.data}: ${files} file${files > 1 ? 's' : ''}, ${plan.instruments.length} instrument${plan.instruments.length > 1 ? 's' : ''}, ${bars} bars, timestamps ${timestamps}`,
     line(head), ...rows.map(line), '',

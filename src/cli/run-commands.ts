@@ -9,6 +9,7 @@ import { ReckonError } from '../domain/errors.js';
 import { loadConfigFile, parseConfig, type RunConfig } from '../config/load.js';
 import { ensureSampleData } from '../marketdata/sample.js';
 import { inspectMarketData, type MarketDataSource } from '../marketdata/source.js';
+import { describeTimestampUnit } from '../marketdata/timestamp-reader.js';
 import { runReplay, withFaultIdentity, type ReplayResult } from '../engine/replay.js';
 import { parseFaultSpec, type FaultPlan } from '../provider/sim/fault-plan.js';
 import { FAULT_KINDS } from '../records/records.js';
@@ -89,7 +90,7 @@ async function finishRun(io: Io, result: ReplayResult, json: boolean): Promise<v
   const data = result.summary.data;
   if (data && (data.files > 1 || data.ignoredColumns.length > 0)) {
     const ignored = data.ignoredColumns.length === 0 ? '' : `; ${data.ignoredColumns.length} ignored column(s): ${data.ignoredColumns.join(', ')}`;
-    io.out(`data: ${data.name} (${data.files} file${data.files > 1 ? 's' : ''}, timestamps ${data.timestamp ?? 'none'})${ignored}\n`);
+    io.out(`data: ${data.name} (${data.files} file${data.files > 1 ? 's' : ''}, timestamps ${describeTimestampUnit(data.timestamp)})${ignored}\n`);
   }
 }
 

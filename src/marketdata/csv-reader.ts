@@ -31,7 +31,7 @@ import type { Bar, BadRowPolicy, MutableBar, RejectedRow } from './bar.js';
 import { DEFAULT_HIGH_WATER_MARK, LineChunks, MAX_LINE_BYTES } from './chunks.js';
 import { CSV_HEADER, detectLayout, FIELDS, type DataLayoutConfig, type Layout } from './layout.js';
 import type { RowBounds } from './row-bounds.js';
-import { daysFromCivil, daysInMonth, formatIsoUtc } from './timestamp.js';
+import { DayCache, daysInMonth, formatIsoUtc } from './timestamp.js';
 import { F_AUTO, F_ISO, F_MS, TimestampReader, type TimestampUnit } from './timestamp-reader.js';
 
 export { CSV_HEADER } from './layout.js';
@@ -256,11 +256,7 @@ export class BarDecoder {
   private errDetail = 0;
   private errInst = -1;
   private errTs = 0;
-  // One-entry cache of the last ISO date seen.
-  private cY = -1;
-  private cM = -1;
-  private cD = -1;
-  private cDays = 0;
+  private readonly dayCache = new DayCache();
 
   // Reader state.
   line = 0;
@@ -639,16 +635,7 @@ export class BarDecoder {
         }
         if (c === 90 && b[q + 1] === delim && (y | mo | d | hh | mi | ss) >= 0 && mo >= 1 && mo <= 12 && d >= 1 &&
             (d <= 28 || d <= daysInMonth(y, mo)) && hh <= 23 && mi <= 59 && ss <= 59 && y >= 1970 && y <= 2200) {
-          let days: number;
-          if (d === this.cD && mo === this.cM && y === this.cY) {
-            days = this.cDays;
-          } else {
-            days = daysFromCivil(y, mo, d);
-            this.cY = y;
-            this.cM = mo;
-            this.cD = d;
-            this.cDays = days;
-          }
+          const days = this.dayCache.of(y, mo, d);
           this.val = (days * 86400 + hh * 3600 + mi * 60 + ss) * 1000 + ms;
           this.pos = q + 1;
           return 0;

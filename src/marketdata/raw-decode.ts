@@ -4,7 +4,7 @@
  */
 import { ReckonError } from '../domain/errors.js';
 import { DEFAULT_HIGH_WATER_MARK, LineChunks, MAX_LINE_BYTES } from './chunks.js';
-import { daysFromCivil } from './timestamp.js';
+import { DayCache } from './timestamp.js';
 
 const LF = 10;
 const CR = 13;
@@ -38,10 +38,7 @@ class RawDecoder {
   private readonly vals = new Float64Array(5);
   private val = 0;
   private pos = 0;
-  private cY = -1;
-  private cM = -1;
-  private cD = -1;
-  private cDays = 0;
+  private readonly dayCache = new DayCache();
   // Instrument ids interned on first sight.
   private table = new Int32Array(64);
   private keys: Uint8Array[] = [];
@@ -108,16 +105,7 @@ class RawDecoder {
         if (n === 1) ms *= 100;
         else if (n === 2) ms *= 10;
       }
-      let days: number;
-      if (d === this.cD && mo === this.cM && y === this.cY) {
-        days = this.cDays;
-      } else {
-        days = daysFromCivil(y, mo, d);
-        this.cY = y;
-        this.cM = mo;
-        this.cD = d;
-        this.cDays = days;
-      }
+      const days = this.dayCache.of(y, mo, d);
       this.bar.ts = (days * 86400 + hh * 3600 + mi * 60 + ss) * 1000 + ms;
       return q + 1; // past 'Z', at the comma
     }

@@ -15,7 +15,7 @@
  * - Sub-millisecond digits (µs, ns, long fractions) are cut toward the earlier millisecond, which
  *   keeps the order of rows.
  */
-import { daysFromCivil, daysInMonth, formatIsoUtc, MAX_TS } from './timestamp.js';
+import { DayCache, daysInMonth, formatIsoUtc, MAX_TS } from './timestamp.js';
 
 /** How a config fixes the timestamp form (`data.timestamp`). */
 export type TimestampUnit = 'ms' | 's' | 'us' | 'ns' | 'iso';
@@ -32,6 +32,12 @@ const FORM_OF_UNIT: Record<TimestampUnit, number> = { iso: F_ISO, s: F_S, ms: F_
 const UNIT_OF_FORM: readonly (TimestampUnit | undefined)[] = [undefined, 'iso', 's', 'ms', 'us', 'ns'];
 const FORM_NAMES = ['', 'ISO-8601', 'epoch seconds', 'epoch milliseconds', 'epoch microseconds', 'epoch nanoseconds'];
 const AS_NAMES = ['', '', 'seconds', 'milliseconds', 'microseconds', 'nanoseconds'];
+
+/** A timestamp form for people: "epoch seconds", "ISO-8601", "mixed" (a directory whose files differ). */
+export function describeTimestampUnit(unit: TimestampUnit | 'mixed' | null | undefined): string {
+  if (unit === 'mixed') return 'mixed';
+  return unit ? FORM_NAMES[FORM_OF_UNIT[unit]]! : 'none';
+}
 
 /** Earliest epoch value (in seconds) accepted when the unit is detected rather than configured. */
 export const DETECT_MIN_SECONDS = 100_000_000;
@@ -87,10 +93,7 @@ export class TimestampReader {
   private readonly fixed: boolean;
   private readonly lo = BAND_LO.slice();
   private readonly hi = BAND_HI.slice();
-  private cY = -1;
-  private cM = -1;
-  private cD = -1;
-  private cDays = 0;
+  private readonly dayCache = new DayCache();
 
   constructor(unit: TimestampUnit | undefined) {
     this.fixed = unit !== undefined;
@@ -205,16 +208,7 @@ export class TimestampReader {
     if (hh > 23) return this.fail(TS_HOUR, hh);
     if (mi > 59) return this.fail(TS_MINUTE, mi);
     if (ss > 59) return this.fail(TS_SECOND, ss);
-    let days: number;
-    if (d === this.cD && mo === this.cM && y === this.cY) {
-      days = this.cDays;
-    } else {
-      days = daysFromCivil(y, mo, d);
-      this.cY = y;
-      this.cM = mo;
-      this.cD = d;
-      this.cDays = days;
-    }
+    const days = this.dayCache.of(y, mo, d);
     const t = (days * 86400 + hh * 3600 + mi * 60 + ss) * 1000 + ms - off;
     if (t < 0 || t > MAX_TS) return TS_RANGE;
     if (this.form !== F_ISO && this.form !== F_AUTO) return TS_FORM_MISMATCH;
