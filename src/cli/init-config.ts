@@ -221,6 +221,9 @@ export default {
     const { fast: fastPeriod, slow: slowPeriod, quantity } = ctx.params;
     const fast = new ctx.indicators.EMA(fastPeriod);
     const slow = new ctx.indicators.EMA(slowPeriod);
+    // Indicator values in the journal and trace, rounded to the price's decimals + 4.
+    const scale = 10 ** (ctx.instrument.priceDecimals + 4);
+    const round = (x) => Math.round(x * scale) / scale;
     let bars = 0;
     let direction = 0;
     return {
@@ -231,7 +234,7 @@ export default {
         const want = f > s ? 1 : f < s ? -1 : direction;
         if (want === direction) return null;
         direction = want;
-        return { target: (want > 0 ? '+' : '-') + quantity, signal: { fast: f, slow: s } };
+        return { target: (want > 0 ? '+' : '-') + quantity, signal: { fast: round(f), slow: round(s) } };
       },
     };
   },

@@ -101,8 +101,10 @@ describe('planConfig: the config reckon init writes', () => {
     const mod = (await import(url)).default;
     expect(mod.name).toBe('example-ma-crossover');
     const { EMA } = await import('trading-signals');
-    const s = mod.create({ params: { fast: 2, slow: 3, quantity: '5' }, indicators: { EMA }, instrument: { id: 'A' } });
+    const s = mod.create({ params: { fast: 2, slow: 3, quantity: '5' }, indicators: { EMA }, instrument: { id: 'A', priceDecimals: 2 } });
     const out = [1, 1, 1, 2, 3, 4, 3, 2, 1, 0.5].map((close, i) => s.onBar({ ts: i, instrument: 'A', open: close, high: close, low: close, close, volume: 1, line: i + 2 }));
-    expect(out.filter((o) => o !== null).map((o) => o.target)).toEqual(['+5', '-5']);
+    const changes = out.filter((o) => o !== null);
+    expect(changes.map((o) => o.target)).toEqual(['+5', '-5']);
+    expect(String(changes[0].signal.fast).split('.')[1]?.length ?? 0).toBeLessThanOrEqual(6);
   });
 });
