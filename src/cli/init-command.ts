@@ -76,6 +76,9 @@ function report(flags: InitFlags, plan: InitPlan, bars: number, bad: number, fir
     line(head), ...rows.map(line), '',
     `wrote ${flags.out} (1 account, ${plan.instruments.length} instrument(s), ${plan.instruments.length} example strateg${plan.instruments.length > 1 ? 'ies' : 'y'}) and ${modulePath}`,
   ];
+  for (const p of plan.instruments) {
+    if (p.scan.zeroVolume === p.scan.bars) out.push(`note: ${p.scan.id} has zero volume in every bar; the simulated venue fills a share of each bar's volume, so nothing will fill there`);
+  }
   if (!plan.moduleEntries) {
     out.push(`note: this build runs built-in strategies only; the config runs the built-in ma-crossover with the example's periods and size, and names ${EXAMPLE_MODULE} in "module"`);
   }
