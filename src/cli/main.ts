@@ -14,6 +14,7 @@ import { registerScenarioCommands } from './scenario-commands.js';
 import { registerIncidentCommands } from './incident-commands.js';
 import { registerPlaybookCommands } from './playbook-commands.js';
 import { registerTailCommand } from './tail-command.js';
+import { registerInitCommand } from './init-command.js';
 
 /** Output sink, replaceable in tests. */
 export interface Io {
@@ -67,6 +68,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerIncidentCommands(program, io);
   registerPlaybookCommands(program, io);
   registerTailCommand(program, io);
+  registerInitCommand(program, io);
   return program;
 }
 

@@ -8,6 +8,8 @@ import { Command, Option } from 'commander';
 import { ReckonError } from '../domain/errors.js';
 import { loadConfigFile, parseConfig, type RunConfig } from '../config/load.js';
 import { ensureSampleData } from '../marketdata/sample.js';
+import { inspectMarketData, type MarketDataSource } from '../marketdata/source.js';
+import { describeTimestampUnit } from '../marketdata/timestamp-reader.js';
 import { runReplay, withFaultIdentity, type ReplayResult } from '../engine/replay.js';
 import { parseFaultSpec, type FaultPlan } from '../provider/sim/fault-plan.js';
 import { FAULT_KINDS } from '../records/records.js';
@@ -40,8 +42,8 @@ export function registerRunCommands(program: Command, io: Io, _setExit: (code: n
     });
 
   program.command('run')
-    .description('Replay a market data CSV (ts,instrument,open,high,low,close,volume) through the pipeline.')
-    .requiredOption('--data <file>', 'market data CSV')
+    .description('Replay market data (a bar CSV, .csv.gz, or a directory of one file per instrument) through the pipeline.')
+    .requiredOption('--data <path>', 'market data: a CSV file (plain or .gz) or a directory of them; layout detected from the header (docs/data.md)')
     .option('--config <file>', 'run config (JSON); default: the demo config')
     .addOption(new Option('--strategy <kind>', 'keep only strategies of this kind').choices([...STRATEGY_KINDS]))
     .option('--seed <n>', 'seed for seeded decisions (overrides the config)')
@@ -57,16 +59,18 @@ export function registerRunCommands(program: Command, io: Io, _setExit: (code: n
       if (flags.strategy) cfg = onlyStrategyKind(cfg, flags.strategy, flags.config ?? DEMO_CONFIG_PATH);
       const faults = flags.faults === undefined ? undefined : parseFaultSpec(flags.faults, cfg.seed);
       if (faults) cfg = withFaultIdentity(cfg, faults);
-      const result = await replay(io, { ...flags, data: flags.data!, out: resolve(flags.out), faults }, cfg);
+      // Every input is checked before anything is written (no out dir, no journal on a bad --data).
+      const source = await inspectMarketData(flags.data!, { data: cfg.raw.data, instruments: cfg.instrumentById });
+      const result = await replay(io, { ...flags, data: flags.data!, out: resolve(flags.out), faults, source }, cfg);
       await finishRun(io, result, flags.json ?? false);
     });
 }
 
-async function replay(io: Io, flags: { data: string; out: string; resume?: boolean; badRows: 'fail' | 'quarantine'; json?: boolean; faults?: FaultPlan; journal?: string }, cfg: RunConfig): Promise<ReplayResult> {
+async function replay(io: Io, flags: { data: string; out: string; resume?: boolean; badRows: 'fail' | 'quarantine'; json?: boolean; faults?: FaultPlan; journal?: string; source?: MarketDataSource }, cfg: RunConfig): Promise<ReplayResult> {
   const bar = progressBar(io.isTTY && !flags.json);
   try {
     return await runReplay({
-      dataPath: flags.data, config: cfg, outDir: flags.out, resume: flags.resume, badRows: flags.badRows, faults: flags.faults, journal: flags.journal,
+      dataPath: flags.data, config: cfg, outDir: flags.out, resume: flags.resume, badRows: flags.badRows, faults: flags.faults, journal: flags.journal, source: flags.source,
       onProgress: (p) => bar.update(p),
     });
   } finally {
@@ -84,6 +88,11 @@ async function finishRun(io: Io, result: ReplayResult, json: boolean): Promise<v
   if (result.summary.counts.badRows > 0) files.push('rejected-rows.csv');
   if (result.resumedRecords > 0) io.out(`resumed: ${result.resumedRecords} journaled records re-verified before continuing\n`);
   io.out(renderSummary(result.summary, { outDir: result.outDir, files }));
+  const data = result.summary.data;
+  if (data && (data.files > 1 || data.ignoredColumns.length > 0)) {
+    const ignored = data.ignoredColumns.length === 0 ? '' : `; ${data.ignoredColumns.length} ignored column(s): ${data.ignoredColumns.join(', ')}`;
+    io.out(`data: ${data.name} (${data.files} file${data.files > 1 ? 's' : ''}, timestamps ${describeTimestampUnit(data.timestamp)})${ignored}\n`);
+  }
 }
 
 function parseSeed(text: string): number {

@@ -10,6 +10,7 @@ import { MAX_DURATION_MS } from '../domain/bounds.js';
 
 const decimal = z.string().regex(/^\d+(\.\d+)?$/, 'must be a non-negative decimal string like "100" or "0.01"');
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'must be 1-64 characters of letters, digits, . _ : -');
+const columnName = z.string().min(1).max(200).optional();
 const tradingState = z.enum(['active', 'reducing', 'halted']);
 /** Milliseconds added to event time: bounded so ts + duration stays exact. */
 const durationMs = (min: number) => z.int().min(min).max(MAX_DURATION_MS, `must be at most ${MAX_DURATION_MS} ms (10 years)`);
@@ -27,8 +28,14 @@ export const instrumentSchema = z.strictObject({
   tradingState: tradingState.default('active'),
 });
 
+/**
+ * The strategy module (path relative to the config file) a built-in entry stands in for, as
+ * `reckon init` writes it until module strategies load from config; not read by the run.
+ */
+const moduleRef = z.string().min(1).max(4096).optional();
+
 const maCrossover = z.strictObject({
-  id, kind: z.literal('ma-crossover'), account: id, instrument: id, quantity: decimal,
+  id, kind: z.literal('ma-crossover'), account: id, instrument: id, quantity: decimal, module: moduleRef,
   params: z.strictObject({ fast: z.int().min(1).max(10_000), slow: z.int().min(2).max(10_000) }).refine((p) => p.fast < p.slow, 'fast must be below slow'),
 });
 const meanReversion = z.strictObject({
@@ -94,6 +101,15 @@ export const configSchema = z.strictObject({
       role: z.enum(['viewer', 'operator']),
       sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be the lowercase hex SHA-256 of the token'),
     })).default([]),
+  }).optional(),
+  /** How to read the market data (docs/data.md); without it the layout is detected from the header and values. */
+  data: z.strictObject({
+    /** Header name per bar field; fields not given are found by their aliases. */
+    columns: z.strictObject({
+      ts: columnName, instrument: columnName, open: columnName, high: columnName, low: columnName, close: columnName, volume: columnName,
+    }).optional(),
+    delimiter: z.enum([',', ';', '\t']).optional(),
+    timestamp: z.enum(['ms', 's', 'us', 'ns', 'iso']).optional(),
   }).optional(),
   journal: z.strictObject({
     /** SQLite synchronous mode; unset: `run` uses normal, `serve` full (its records cannot be regenerated). */

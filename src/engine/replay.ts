@@ -4,11 +4,13 @@
  * continues a killed run on its journal (see journal/resume.ts).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ReckonError } from '../domain/errors.js';
 import type { RunConfig } from '../config/load.js';
-import { readBars } from '../marketdata/csv-reader.js';
+import { inspectMarketData, type MarketDataSource } from '../marketdata/source.js';
+import { readMarketData, type DataSummary } from '../marketdata/read-source.js';
+import { rowBoundsForConfig } from '../marketdata/row-bounds.js';
 import type { BadRowPolicy } from '../marketdata/bar.js';
 import { QuarantineWriter } from '../marketdata/quarantine.js';
 import { SqliteJournal } from '../journal/sqlite.js';
@@ -39,6 +41,8 @@ export interface ReplayOptions {
   readonly faults?: FaultPlan;
   /** Journal to write instead of OUT/journal.db: a SQLite path or a postgres:// URL (new, empty). */
   readonly journal?: string;
+  /** `dataPath` already checked (marketdata/source.ts); default: checked here, before anything is written. */
+  readonly source?: MarketDataSource;
 }
 
 export interface ReplayResult {
@@ -91,7 +95,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
   const clock = opts.wallClock ?? (() => performance.now());
   const started = clock();
   const cfg = opts.config;
-  if (!existsSync(opts.dataPath)) throw new ReckonError('USAGE', `${opts.dataPath}: no such market data file`);
+  const source = opts.source ?? await inspectMarketData(opts.dataPath, { data: cfg.raw.data, instruments: cfg.instrumentById });
   mkdirSync(opts.outDir, { recursive: true });
   const spec = parseJournalSpec(opts.journal ?? join(opts.outDir, 'journal.db'));
   const remote = spec.kind === 'postgres' ? await openRemoteJournal(spec.label, opts.resume ?? false) : null;
@@ -114,13 +118,13 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
     marketObserver: prices.onBar, trackEquity: true,
   });
   const quarantine = new QuarantineWriter(join(opts.outDir, 'rejected-rows.csv'));
-  const totalBytes = statSync(opts.dataPath).size;
   let failed = true;
+  let data: DataSummary | undefined;
   try {
-    engine.start({ runId: `run-${cfg.hash.slice(0, 12)}`, dataName: basename(opts.dataPath), dataBytes: totalBytes, mode: 'replay', version: RECKON_VERSION,
+    engine.start({ runId: `run-${cfg.hash.slice(0, 12)}`, dataName: source.name, dataBytes: source.bytes, mode: 'replay', version: RECKON_VERSION,
       ...(opts.faults === undefined ? {} : { faults: describeFaultPlan(opts.faults) }) });
-    const result = await readBars({
-      path: opts.dataPath, instruments: cfg.instrumentById, badRows: opts.badRows ?? 'fail',
+    const result = await readMarketData(source, {
+      instruments: cfg.instrumentById, badRows: opts.badRows ?? 'fail', data: cfg.raw.data, bounds: rowBoundsForConfig(cfg),
       onBar: (bar) => engine.onBar(bar),
       onRejected: (row) => { quarantine.write(row); engine.onRejectedRow(row); },
       onChunk: remote === null ? (p) => {
@@ -133,6 +137,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
       },
     });
     engine.finish({ dataSha256: result.sha256, lastLine: result.lastLine });
+    data = result.summary;
     failed = false;
   } finally {
     // Whatever was decided before an error is committed, so the journal still verifies.
@@ -145,7 +150,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
   const head = { path: journalPath, lastSeq: journal.lastSeq(), headHash: journal.headHash() };
   if (remote) await remote.close();
   else journal.closeSync();
-  const summary = buildSummary(engine, cfg, head, clock() - started);
+  const summary: Summary = { ...buildSummary(engine, cfg, head, clock() - started), data };
   writeFileSync(join(opts.outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   return { summary, outDir: opts.outDir, journalPath, resumedRecords: resuming?.verified ?? 0 };
 }

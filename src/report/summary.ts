@@ -11,6 +11,7 @@ import { workingOf } from '../execution/state.js';
 import { positionKey } from '../domain/types.js';
 import { equityStatistics } from './statistics.js';
 import type { PositionGaps } from '../records/records.js';
+import type { DataSummary } from '../marketdata/read-source.js';
 
 export interface Summary {
   readonly counts: Engine['counts'];
@@ -21,6 +22,8 @@ export interface Summary {
   };
   readonly journal: { readonly path: string | null; readonly lastSeq: number; readonly headHash: string };
   readonly throughput: { readonly wallMs: number; readonly eventsPerSecond: number };
+  /** The market data input (replays): name, files, identity, timestamp form, ignored columns. */
+  readonly data?: DataSummary;
 }
 
 /** Builds the summary from the engine's folded state (every configured pair, flat ones included). */
