@@ -17,6 +17,7 @@ export interface RunConfig {
   readonly instrumentById: ReadonlyMap<string, Instrument>;
   readonly limits: ReadonlyMap<string, InstrumentLimits>;
   readonly strategies: readonly StrategyConfig[];
+  /** Built-in strategies' quantity (integer at sizeScale); 0 for a module strategy. */
   readonly strategyQty: ReadonlyMap<string, number>;
   readonly money: { readonly maxOrderNotional: number; readonly maxGrossExposure: number };
   readonly feeCentiBps: number;
@@ -96,6 +97,14 @@ export function parseConfig(input: unknown, source = 'config', seedOverride?: nu
   raw.strategies.forEach((s, index) => {
     if (strategyQty.has(s.id)) return problem(`strategies[${index}].id`, `duplicate strategy "${s.id}"`);
     if (!accountIds.has(s.account)) problem(`strategies[${index}].account`, `unknown account "${s.account}"`);
+    if (s.kind === 'module') {
+      const ids = s.instruments ?? [s.instrument!];
+      const field = s.instruments ? 'instruments' : 'instrument';
+      ids.forEach((i, k) => { if (!instrumentById.has(i)) problem(`strategies[${index}].${field}${s.instruments ? `[${k}]` : ''}`, `unknown instrument "${i}"`); });
+      if (new Set(ids).size !== ids.length) problem(`strategies[${index}].instruments`, 'lists an instrument twice');
+      strategyQty.set(s.id, 0);
+      return;
+    }
     const inst = instrumentById.get(s.instrument);
     if (!inst) return problem(`strategies[${index}].instrument`, `unknown instrument "${s.instrument}"`);
     const q = tryParseFixed(s.quantity, inst.sizeScale);

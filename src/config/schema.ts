@@ -35,12 +35,28 @@ const meanReversion = z.strictObject({
   }).refine((p) => p.oversold < p.exit && p.exit < p.overbought, 'need oversold < exit < overbought'),
 });
 
+/**
+ * A user's strategy module (`kind` may be omitted when `module` is given). `module` is a path
+ * relative to the config file; exactly one of `instrument` / `instruments`; `params` override the
+ * module's defaults; `timeoutMs` bounds one onBar call (the run stops past it).
+ */
+const moduleStrategy = z.strictObject({
+  id, kind: z.literal('module'), module: z.string().min(1).max(4096), account: id,
+  instrument: id.optional(), instruments: z.array(id).min(1).max(1000).optional(),
+  params: z.record(z.string(), z.json()).default({}),
+  timeoutMs: z.int().min(1).max(600_000).default(1000),
+}).refine((s) => (s.instrument === undefined) !== (s.instruments === undefined), 'give exactly one of "instrument" and "instruments"');
+const strategyEntry = z.preprocess(
+  (v) => (typeof v === 'object' && v !== null && 'module' in v && !('kind' in v) ? { kind: 'module', ...v } : v),
+  z.discriminatedUnion('kind', [maCrossover, meanReversion, moduleStrategy]),
+);
+
 export const configSchema = z.strictObject({
   seed: z.int().min(0).max(2 ** 31 - 1).default(1),
   accounts: z.array(z.strictObject({ id, startingCash: decimal })).min(1),
   instruments: z.array(instrumentSchema).min(1),
   /** May be empty: scripted scenarios and operator-only sessions trade without strategies. */
-  strategies: z.array(z.discriminatedUnion('kind', [maCrossover, meanReversion])).default([]),
+  strategies: z.array(strategyEntry).default([]),
   risk: z.strictObject({
     /** Largest notional of one order, in account currency. */
     maxOrderNotional: decimal,
@@ -91,3 +107,8 @@ export const configSchema = z.strictObject({
 export type ConfigInput = z.input<typeof configSchema>;
 export type RawConfig = z.output<typeof configSchema>;
 export type StrategyConfig = RawConfig['strategies'][number];
+export type ModuleStrategyConfig = Extract<StrategyConfig, { kind: 'module' }>;
+
+/** The instrument ids a strategy entry trades. */
+export const strategyInstrumentIds = (s: StrategyConfig): readonly string[] =>
+  s.kind === 'module' ? s.instruments ?? [s.instrument!] : [s.instrument];

@@ -19,6 +19,9 @@ import { SimVenue, type SimVenueConfig } from '../provider/sim/venue.js';
 import { FaultyVenue } from '../provider/sim/faults.js';
 import { describeFaultPlan, type FaultPlan } from '../provider/sim/fault-plan.js';
 import { buildSummary, type Summary } from '../report/summary.js';
+import { RunFolds } from '../report/run-folds.js';
+import { closeStrategies, loadStrategies, strategyIdentity } from '../strategy/registry.js';
+import { LatePorts } from '../strategy/ports.js';
 import { PriceFile, writeEquityFile } from '../report/run-files.js';
 import { RECKON_VERSION } from '../version.js';
 import { Engine } from './engine.js';
@@ -35,6 +38,8 @@ export interface ReplayOptions {
   readonly wallClock?: () => number;
   /** Fault injection in the simulated venue (part of the run's identity: recorded in S00). */
   readonly faults?: FaultPlan;
+  /** Directory strategy module paths are relative to (the config file's); default the working directory. */
+  readonly strategyBaseDir?: string;
 }
 
 export interface ReplayResult {
@@ -86,7 +91,8 @@ export function withFaultIdentity(cfg: RunConfig, plan: FaultPlan): RunConfig {
 export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
   const clock = opts.wallClock ?? (() => performance.now());
   const started = clock();
-  const cfg = opts.config;
+  const baseDir = opts.strategyBaseDir ?? process.cwd();
+  const cfg = strategyIdentity(opts.config, baseDir);
   if (!existsSync(opts.dataPath)) throw new ReckonError('USAGE', `${opts.dataPath}: no such market data file`);
   mkdirSync(opts.outDir, { recursive: true });
   const journalPath = join(opts.outDir, 'journal.db');
@@ -98,6 +104,9 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
     const v = verifyJournal(journalPath);
     if (!v.ok) throw new ReckonError('JOURNAL_INTEGRITY', `${journalPath}: cannot resume, journal broken at seq ${v.firstBadSeq}: ${v.reason}`);
   }
+  // Strategy modules load (and fail: exit 2) before the journal is opened.
+  const ports = new LatePorts();
+  const strategies = await loadStrategies(cfg, ports, { baseDir });
   const sqlite = SqliteJournal.open(journalPath, { durability: cfg.raw.journal.durability, batchSize: cfg.raw.journal.batchSize });
   const resuming = exists && sqlite.lastSeq() > 0 ? new ResumingJournal(sqlite) : null;
   const journal: EmbeddedJournalStore = resuming ?? sqlite;
@@ -105,8 +114,11 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
   const prices = new PriceFile(join(opts.outDir, 'prices.csv'), cfg.instruments);
   const engine = new Engine({
     config: cfg, journal, provider: simVenueFor(cfg, opts.faults), intentIdPrefix: opts.intentIdPrefix,
-    marketObserver: prices.onBar, trackEquity: true,
+    marketObserver: prices.onBar, trackEquity: true, strategies,
   });
+  ports.bind(engine.ports);
+  const folds = new RunFolds(cfg);
+  folds.attach(engine.bus);
   const quarantine = new QuarantineWriter(join(opts.outDir, 'rejected-rows.csv'));
   const totalBytes = statSync(opts.dataPath).size;
   let failed = true;
@@ -129,11 +141,12 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
     if (failed && !resuming?.replaying) engine.flush();
     prices.close();
     await quarantine.close();
+    await closeStrategies(strategies);
   }
   writeEquityFile(join(opts.outDir, 'equity.csv'), engine.equity?.points ?? []);
   const head = { path: journalPath, lastSeq: journal.lastSeq(), headHash: journal.headHash() };
   journal.closeSync();
-  const summary = buildSummary(engine, cfg, head, clock() - started);
+  const summary = buildSummary(engine, cfg, head, clock() - started, folds);
   writeFileSync(join(opts.outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   return { summary, outDir: opts.outDir, journalPath, resumedRecords: resuming?.verified ?? 0 };
 }
