@@ -16,6 +16,7 @@ const kindOf = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ?
  * const def = checkDefinition((await import(url)).default, 'strategy breakout (./strategies/breakout.mjs)');
  */
 export function checkDefinition(exported: unknown, where: string): StrategyDefinition {
+  if (exported === undefined) throw new ReckonError('BAD_INPUT', `${where}: the module has no default export; expected export default { name, params?, create(ctx) }`);
   if (typeof exported !== 'object' || exported === null) {
     throw new ReckonError('BAD_INPUT', `${where}: the module's default export is ${describeValue(exported)}; expected { name, params?, create(ctx) } (export default { ... })`);
   }

@@ -32,13 +32,13 @@ const MAX_STRING_LENGTH = 256;
 /** A short, safe description of any value for a fault message. */
 export function describeValue(v: unknown): string {
   if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
   if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : `the number ${v}`;
   if (typeof v === 'bigint') return `the bigint ${v}n`;
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'function') return 'a function';
-  if (typeof (v as { then?: unknown }).then === 'function') return 'a Promise (onBar must be synchronous)';
-  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'object') return typeof (v as { then?: unknown }).then === 'function' ? 'a Promise (onBar must be synchronous)' : 'an object';
   return `a ${typeof v}`;
 }
 
