@@ -13,6 +13,7 @@ import type { JournalRecord } from '../records/records.js';
 import { TokenAuth, type Principal, type Role } from './auth.js';
 import { LiveMetrics } from './metrics.js';
 import { ordersView, positionsView } from './views.js';
+import { registerPnlRoute } from './pnl.js';
 import { JournalQuery } from '../journal/query.js';
 
 export interface ServerOptions {
@@ -106,6 +107,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   }));
   app.get('/api/positions', async () => ({ positions: positionsView(live) }));
   app.get('/api/orders', async () => ({ orders: ordersView(live) }));
+  registerPnlRoute(app, live);
   app.get<{ Params: { id: string } }>('/api/intents/:id', async (req) => {
     const records = query.chain(req.params.id);
     if (records.length === 0) throw new ApiError(404, 'INTENT_NOT_FOUND', `no records for intent "${req.params.id}"`);

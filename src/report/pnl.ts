@@ -167,12 +167,13 @@ export class PnlBook {
   }
 
   /**
-   * P&L now, at the given last prices (exact decimal strings per instrument id; null when none).
+   * P&L now, at the given last prices (exact decimal strings per instrument id; null when none);
+   * `startingCash` overrides the constructor's (a report learns it only at the end).
    *
    * @example
    * book.view((id) => fmtPrice(instrumentById.get(id)!, engine.lastPrice[instrumentById.get(id)!.index]!))
    */
-  view(lastPrice: (instrumentId: string) => string | null): PnlView {
+  view(lastPrice: (instrumentId: string) => string | null, startingCash: ReadonlyMap<string, number> = this.startingCash): PnlView {
     const rows: PnlRow[] = [];
     const sums = new Map<string, { realized: number; unrealized: number; fees: number; value: number }>();
     const sorted = [...this.positions.values()].sort((a, b) => (a.account + '|' + a.instrument < b.account + '|' + b.instrument ? -1 : 1));
@@ -193,12 +194,12 @@ export class PnlBook {
       s.realized += realized; s.unrealized += unrealized; s.fees += p.fees; s.value += value;
       sums.set(p.account, s);
     }
-    const accountIds = [...new Set([...this.startingCash.keys(), ...sums.keys()])].sort();
+    const accountIds = [...new Set([...startingCash.keys(), ...sums.keys()])].sort();
     const all = { realized: 0, unrealized: 0, fees: 0, value: 0, start: 0, cash: 0 };
     let known = accountIds.length > 0;
     const accounts = accountIds.map((account) => {
       const s = sums.get(account) ?? { realized: 0, unrealized: 0, fees: 0, value: 0 };
-      const start = this.startingCash.get(account);
+      const start = startingCash.get(account);
       const cash = start === undefined ? undefined : start + (this.cashFlow.get(account) ?? 0);
       all.realized += s.realized; all.unrealized += s.unrealized; all.fees += s.fees; all.value += s.value;
       if (start === undefined || cash === undefined) known = false;
