@@ -40,7 +40,7 @@ export const MIN_ANNUALISED_DAYS = 90;
 
 /** The caveat for annualised figures of a short run, or null when they are meaningful. */
 export function annualisedCaveat(spanDays: number): string | null {
-  return spanDays >= MIN_ANNUALISED_DAYS ? null : `not meaningful: ${spanDays.toFixed(1)} days of data, under ${MIN_ANNUALISED_DAYS}`;
+  return spanDays >= MIN_ANNUALISED_DAYS ? null : `not meaningful under ${MIN_ANNUALISED_DAYS} days of data: ${spanDays.toFixed(1)} days`;
 }
 
 export interface InstrumentTradeRow {

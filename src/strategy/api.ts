@@ -77,7 +77,7 @@ export interface StrategyOutput {
   readonly signal?: { readonly [key: string]: number | string };
 }
 
-export interface StrategyContext<P extends Params = Params> {
+export interface StrategyContext<P extends object = Params> {
   /** The strategy id from the config (what flags and intents name). */
   readonly id: string;
   readonly account: string;
@@ -102,7 +102,7 @@ export interface StrategyInstance {
 }
 
 /** The default export of a strategy module. */
-export interface Strategy<P extends Params = Params> {
+export interface Strategy<P extends object = Params> {
   readonly name: string;
   /** Parameter defaults; config `params` may only override these keys, with values of the same type. */
   readonly params?: P;

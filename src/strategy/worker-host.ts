@@ -84,7 +84,7 @@ export class WorkerStrategy implements Strategy {
     if (!existsSync(entry)) throw new ReckonError('INVARIANT', `${entry} is missing: build first (npx tsc -p tsconfig.build.json)`);
     const sab = new SharedArrayBuffer(sharedBytes(spec.limits.length));
     const init: WorkerInit = {
-      file: spec.file, id: spec.id, account: spec.account, params: spec.params, sab,
+      file: spec.file, source: spec.source, id: spec.id, account: spec.account, params: spec.params, sab,
       instruments: spec.limits.map((l) => ({
         id: l.instrument.id, priceIncrement: l.instrument.priceIncrement, sizeIncrement: l.instrument.sizeIncrement,
         maxPosition: l.maxPosition, maxPositionText: l.maxPositionText,

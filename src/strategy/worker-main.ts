@@ -20,7 +20,7 @@ import {
 } from './worker-protocol.js';
 
 const init = workerData as WorkerInit;
-const where = `strategy ${init.id} (${init.file})`;
+const where = `strategy ${init.id} (${init.source})`;
 const limits: TargetLimits[] = init.instruments.map((i, k) => ({
   instrument: makeInstrument(i.id, k, i.priceIncrement, i.sizeIncrement), maxPosition: i.maxPosition, maxPositionText: i.maxPositionText,
 }));

@@ -43,6 +43,8 @@ export function views(sab: SharedArrayBuffer, instruments: number): SharedViews 
 /** What the engine thread tells the worker at start. */
 export interface WorkerInit {
   readonly file: string;
+  /** The module as the config or command line names it (for messages). */
+  readonly source: string;
   readonly id: string;
   readonly account: string;
   readonly instruments: readonly { readonly id: string; readonly priceIncrement: string; readonly sizeIncrement: string; readonly maxPosition: number; readonly maxPositionText: string }[];
