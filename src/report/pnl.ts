@@ -179,15 +179,17 @@ export class PnlBook {
     const sorted = [...this.positions.values()].sort((a, b) => (a.account + '|' + a.instrument < b.account + '|' + b.instrument ? -1 : 1));
     for (const p of sorted) {
       const lastText = lastPrice(p.instrument);
-      const last = lastText === null ? undefined : tryParseFixed(lastText, p.scales.priceScale);
-      const value = last === undefined ? p.cost : Math.sign(p.qty) * this.notional(p.scales, last, Math.abs(p.qty));
+      // Only adjustments so far (no fill told the price scale): the last price's own decimals are it.
+      const sc = p.priceKnown || lastText === null ? p.scales : { priceScale: decimalsOf(lastText), sizeScale: p.scales.sizeScale };
+      const last = lastText === null ? undefined : tryParseFixed(lastText, sc.priceScale);
+      const value = last === undefined ? p.cost : Math.sign(p.qty) * this.notional(sc, last, Math.abs(p.qty));
       const unrealized = value - p.cost;
       const realized = p.gross - p.fees;
-      const unit = pow10(MONEY_SCALE - p.scales.priceScale - p.scales.sizeScale);
+      const unit = pow10(MONEY_SCALE - sc.priceScale - sc.sizeScale);
       rows.push({
-        account: p.account, instrument: p.instrument, position: formatSigned(p.qty, p.scales.sizeScale),
-        averagePrice: p.qty === 0 ? null : formatFixed(divRound(Math.abs(p.cost) * 100, Math.abs(p.qty) * unit), p.scales.priceScale + 2),
-        lastPrice: last === undefined ? null : formatFixed(last, p.scales.priceScale), fills: p.fills,
+        account: p.account, instrument: p.instrument, position: formatSigned(p.qty, sc.sizeScale),
+        averagePrice: p.qty === 0 ? null : formatFixed(divRound(Math.abs(p.cost) * 100, Math.abs(p.qty) * unit), sc.priceScale + 2),
+        lastPrice: last === undefined ? null : formatFixed(last, sc.priceScale), fills: p.fills,
         realized: money(realized), unrealized: money(unrealized), fees: money(p.fees), total: money(realized + unrealized), marketValue: money(value),
       });
       const s = sums.get(p.account) ?? { realized: 0, unrealized: 0, fees: 0, value: 0 };

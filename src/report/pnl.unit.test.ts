@@ -78,6 +78,14 @@ describe('P&L fold (average cost)', () => {
     expect(v.total).toMatchObject({ cash: null, equity: null, startingCash: null });
   });
 
+  it('a position that only an adjustment made (no fill yet) takes the price scale from the last price', () => {
+    const j = journal();
+    j.seal({ ...base('FIX-DELTA', null), type: 'S06.reconciliation', payload: { kind: 'adjustment', expectedBefore: '0', confirmed: '-900', adjustment: '-900', reason: 'external' } });
+    const b = new PnlBook();
+    for (const r of j.records()) b.add(r);
+    expect(b.view(() => '1.2521').rows[0]).toMatchObject({ position: '-900', lastPrice: '1.2521', marketValue: '-1126.890000', unrealized: '-1126.890000' });
+  });
+
   it('property: equity = starting cash + realised + unrealised exactly, and cash equals the engine\'s expected cash', () => {
     const fill = fc.record({ buy: fc.boolean(), qty: fc.integer({ min: 1, max: 2_000 }), price: fc.integer({ min: 1, max: 400 }), fee: fc.integer({ min: 0, max: 9_999 }), charlie: fc.boolean() });
     fc.assert(fc.property(fc.array(fill, { maxLength: 40 }), fc.integer({ min: 1, max: 400 }), (list, last) => {
