@@ -63,6 +63,18 @@ describe('what held the run back', () => {
   });
 });
 
+describe('signal values in real units', () => {
+  it('the built-ins journal indicator values in the instrument\'s units: an EMA sits next to the bar\'s close', () => {
+    const lines = reckon(['journal', 'export', join(dir, 'held', 'journal.db')]).stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const emas = lines.filter((l) => l.type === 'S01.intent' && l.payload.signal.indicator === 'EMA crossover');
+    expect(new Set(emas.map((l) => l.instrument)).size).toBe(4); // FIX-DELTA trades near 1.2, FIX-CHARLIE near 30000
+    for (const l of emas) {
+      const close = Number(l.payload.bar.close);
+      expect(Math.abs(l.payload.signal.fast - close) / close, `${l.instrument} fast ${l.payload.signal.fast} close ${close}`).toBeLessThan(0.05);
+    }
+  });
+});
+
 describe('P&L at the end of a replay', () => {
   it('equals the ending equity (cash + positions at the last price) and the report\'s P&L figure for figure', () => {
     const s = summaryOf(join(dir, 'held'));
