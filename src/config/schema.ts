@@ -38,13 +38,16 @@ const meanReversion = z.strictObject({
 /**
  * A user's strategy module (`kind` may be omitted when `module` is given). `module` is a path
  * relative to the config file; exactly one of `instrument` / `instruments`; `params` override the
- * module's defaults; `timeoutMs` bounds one onBar call (the run stops past it).
+ * module's defaults; `timeoutMs` bounds one onBar call (the run stops past it); `isolation`
+ * trades that watchdog for speed.
  */
 const moduleStrategy = z.strictObject({
   id, kind: z.literal('module'), module: z.string().min(1).max(4096), account: id,
   instrument: id.optional(), instruments: z.array(id).min(1).max(1000).optional(),
   params: z.record(z.string(), z.json()).default({}),
   timeoutMs: z.int().min(1).max(600_000).default(1000),
+  /** "worker" (default): own thread behind the timeoutMs watchdog; "in-process": no thread hop per bar, and no watchdog. */
+  isolation: z.enum(['worker', 'in-process']).default('worker'),
 }).refine((s) => (s.instrument === undefined) !== (s.instruments === undefined), 'give exactly one of "instrument" and "instruments"');
 const strategyEntry = z.preprocess(
   (v) => (typeof v === 'object' && v !== null && 'module' in v && !('kind' in v) ? { kind: 'module', ...v } : v),

@@ -23,6 +23,8 @@ export interface StrategySpec {
   readonly limits: readonly TargetLimits[];
   /** Already merged over the definition's defaults. */
   readonly params: Params;
+  /** The module as configured (messages name it; default the definition's name). */
+  readonly source?: string;
 }
 
 /** Turns a checked output into the engine's result (targets carry their Instrument). */
@@ -53,7 +55,7 @@ export class InProcessStrategy implements Strategy {
       id: spec.id, account: spec.account, limits: spec.limits, params: spec.params,
       position: (k) => ports.position(spec.account, this.instruments[k]!.id),
     });
-    const where = `strategy ${spec.id} (${def.name})`;
+    const where = `strategy ${spec.id} (${spec.source ?? def.name})`;
     let instance: unknown;
     try {
       instance = def.create(ctx);

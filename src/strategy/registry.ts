@@ -13,6 +13,7 @@ import { fmtQty } from '../domain/instrument.js';
 import type { Strategy as StrategyDefinition } from './api.js';
 import { InProcessStrategy } from './adapter.js';
 import { mergeParams } from './definition.js';
+import { importDefinition } from './module-loader.js';
 import { maCrossover } from './ma-crossover.js';
 import { meanReversion } from './mean-reversion.js';
 import type { TargetLimits } from './output.js';
@@ -67,7 +68,7 @@ export function modulePath(cfg: ModuleStrategyConfig, baseDir: string): string {
 
 /**
  * Every strategy of the config, in config order: built-ins in-process, modules each in a worker
- * (loaded concurrently). A module that cannot be used is a BAD_INPUT error (exit 2) and no
+ * (loaded concurrently), or in-process with `isolation: "in-process"`. A module that cannot be used is a BAD_INPUT error (exit 2) and no
  * worker is left running.
  *
  * @example
@@ -76,8 +77,14 @@ export function modulePath(cfg: ModuleStrategyConfig, baseDir: string): string {
  */
 export async function loadStrategies(config: RunConfig, ports: StrategyPorts, opts: LoadOptions = {}): Promise<Strategy[]> {
   const baseDir = opts.baseDir ?? process.cwd();
-  const started = config.strategies.map((s): Promise<Strategy> => {
-    if (s.kind !== 'module') return Promise.resolve().then(() => createStrategy(s, config, ports));
+  const started = config.strategies.map(async (s): Promise<Strategy> => {
+    if (s.kind !== 'module') return createStrategy(s, config, ports);
+    if (s.isolation === 'in-process') {
+      const where = `strategy ${s.id} (${s.module})`;
+      const def = await importDefinition(modulePath(s, baseDir), where);
+      const params = mergeParams(def.params, s.params, where);
+      return new InProcessStrategy(def, { id: s.id, kind: 'module', account: s.account, limits: targetLimits(s, config), params, source: s.module }, ports);
+    }
     return WorkerStrategy.start({
       id: s.id, account: s.account, file: modulePath(s, baseDir), source: s.module, limits: targetLimits(s, config),
       params: s.params, timeoutMs: s.timeoutMs,

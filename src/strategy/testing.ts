@@ -36,6 +36,8 @@ export interface RunStrategyOptions {
   readonly id?: string;
   /** Longest one onBar may take (module files; default 1000 ms). */
   readonly timeoutMs?: number;
+  /** A module file in its worker (default, as a run) or in this thread. */
+  readonly isolation?: 'worker' | 'in-process';
 }
 
 export interface StrategyIntent {
@@ -91,6 +93,7 @@ export async function runStrategyOnCsv(module: string | StrategyDefinition, csvP
   const entry = {
     id, kind: 'module' as const, module: typeof module === 'string' ? resolve(module) : '(in-process definition)', account: base.accounts[0]!.id,
     ...(trade.length === 1 ? { instrument: trade[0]! } : { instruments: trade }), params: opts.params ?? {}, timeoutMs: opts.timeoutMs ?? 1000,
+    isolation: opts.isolation ?? 'worker',
   };
   const cfg = parseConfig({ ...base.raw, strategies: [entry] }, opts.config ?? 'runStrategyOnCsv options');
   const ports = new LatePorts();

@@ -10,14 +10,13 @@
  * flag: one bar's output (a throw, a malformed or off-increment target), returned as a fault.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ReckonError } from '../domain/errors.js';
 import type { Instrument } from '../domain/types.js';
 import type { Bar } from '../marketdata/bar.js';
 import { formatIsoUtc } from '../marketdata/timestamp.js';
 import { toResult } from './adapter.js';
+import { compiledFile } from './module-loader.js';
 import { checkOutput, type TargetLimits } from './output.js';
 import type { Strategy, StrategyPorts, StrategyResult } from './strategy.js';
 import {
@@ -42,13 +41,7 @@ export interface WorkerStrategySpec {
 /** Longest a module may take to load and create its instance (TypeScript transpiling included). */
 export const DEFAULT_LOAD_TIMEOUT_MS = 30_000;
 
-const here = fileURLToPath(import.meta.url);
 const decoder = new TextDecoder();
-/** The compiled worker entry (when running from sources under a test runner, the one in dist/). */
-function workerFile(name: string): string {
-  const dir = dirname(here);
-  return here.endsWith('.ts') ? join(dir, '..', '..', 'dist', 'strategy', name) : join(dir, name);
-}
 
 export class WorkerStrategy implements Strategy {
   readonly kind = 'module';
@@ -80,7 +73,7 @@ export class WorkerStrategy implements Strategy {
   static async start(spec: WorkerStrategySpec, ports: StrategyPorts, loadTimeoutMs = DEFAULT_LOAD_TIMEOUT_MS): Promise<WorkerStrategy> {
     const where = `strategy ${spec.id} (${spec.source})`;
     if (!existsSync(spec.file)) throw new ReckonError('BAD_INPUT', `${where}: no such module file ${spec.file}`);
-    const entry = workerFile('worker-main.js');
+    const entry = compiledFile('worker-main.js');
     if (!existsSync(entry)) throw new ReckonError('INVARIANT', `${entry} is missing: build first (npx tsc -p tsconfig.build.json)`);
     const sab = new SharedArrayBuffer(sharedBytes(spec.limits.length));
     const init: WorkerInit = {
@@ -89,7 +82,6 @@ export class WorkerStrategy implements Strategy {
         id: l.instrument.id, priceIncrement: l.instrument.priceIncrement, sizeIncrement: l.instrument.sizeIncrement,
         maxPosition: l.maxPosition, maxPositionText: l.maxPositionText,
       })),
-      tsHooks: /\.m?ts$/.test(spec.file) ? pathToFileURL(workerFile('ts-hooks.js')).href : null,
     };
     // Worker output goes to stderr (stdout may carry --json), prefixed with the strategy id.
     const worker = new Worker(entry, { workerData: init, stdout: true, stderr: true, resourceLimits: { maxOldGenerationSizeMb: 1024 } });

@@ -4,15 +4,14 @@
  * from shared memory in a synchronous loop (see worker-protocol.ts). Every throw and every
  * malformed output becomes a fault answer; nothing here ever ends the engine.
  */
-import { register } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ReckonError } from '../domain/errors.js';
 import { makeInstrument } from '../domain/instrument.js';
 import type { MutableBar } from '../marketdata/bar.js';
 import type { StrategyInstance } from './api.js';
 import { makeContext, realBar } from './context.js';
-import { checkDefinition, checkInstance, errorText, mergeParams } from './definition.js';
+import { checkInstance, errorText, mergeParams } from './definition.js';
+import { importDefinition } from './module-loader.js';
 import { checkOutput, outputWire, type TargetLimits } from './output.js';
 import {
   F_CLOSE, F_HIGH, F_LINE, F_LOW, F_OPEN, F_TS, F_VOLUME, INSTRUMENT, LENGTH, POSITIONS, REQUEST, RESPONSE, RESPONSE_BYTES, STATE,
@@ -28,18 +27,8 @@ const { i32, f64, bytes } = views(init.sab, limits.length);
 const hello = (m: WorkerHello) => parentPort!.postMessage(m);
 
 async function load(): Promise<{ instance: StrategyInstance; name: string }> {
-  if (init.tsHooks) {
-    register(init.tsHooks);
-    process.setSourceMapsEnabled(true);
-  }
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import(pathToFileURL(init.file).href)) as Record<string, unknown>;
-  } catch (e) {
-    throw new ReckonError('BAD_INPUT', `${where}: cannot load the module: ${errorText(e)}`);
-  }
-  const def = checkDefinition('default' in mod ? mod.default : undefined, where);
-  const params = mergeParams(def.params, init.params, `${where}`);
+  const def = await importDefinition(init.file, where);
+  const params = mergeParams(def.params, init.params, where);
   const ctx = makeContext({
     id: init.id, account: init.account, limits, params,
     position: (k) => ({ desired: f64[POSITIONS + 2 * k]!, confirmed: f64[POSITIONS + 2 * k + 1]! }),

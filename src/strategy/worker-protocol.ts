@@ -50,8 +50,6 @@ export interface WorkerInit {
   readonly instruments: readonly { readonly id: string; readonly priceIncrement: string; readonly sizeIncrement: string; readonly maxPosition: number; readonly maxPositionText: string }[];
   readonly params: Readonly<Record<string, unknown>>;
   readonly sab: SharedArrayBuffer;
-  /** Loader hooks that transpile .ts (set for .ts/.mts/.cts modules). */
-  readonly tsHooks: string | null;
 }
 
 /** The worker's one message after loading: ready, or why the module cannot be used. */

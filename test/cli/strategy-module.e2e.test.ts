@@ -91,6 +91,22 @@ describe('reckon run with a strategy module', () => {
     expect(flags[0].payload.details).toEqual({ strategy: 'odd', line: 42, reason: 'target "1.5" for FIX-ALPHA is off the size increment 1' });
   });
 
+  it('isolation "in-process": the same faults as flags, a .ts module, the same intents as in a worker', () => {
+    const entry = (isolation: string, module: string) => ({ id: 'odd', module, account: 'acct-1', instrument: 'FIX-ALPHA', isolation, params: { at: { 42: 'off', 62: 'throw' } } });
+    const intents = (out: string) => exported(out).filter((l) => l.type === 'S01.intent' || (l.type === 'S07.operator' && l.payload.code === 'STRATEGY_ERROR'))
+      .map((l) => [l.type, l.payload.bar?.line ?? l.payload.details.line, l.payload.quantity ?? l.payload.details.reason]);
+    for (const [name, isolation] of [['in', 'in-process'], ['wk', 'worker']]) {
+      const r = reckon(['run', '--data', data, '--config', writeConfig(`iso-${name}.json`, [entry(isolation!, './strategies/misbehaving.mjs')]), '--out', join(dir, `out-iso-${name}`)]);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const inProcess = intents(join(dir, 'out-iso-in'));
+    expect(inProcess.filter((l) => l[0] === 'S07.operator')).toHaveLength(2);
+    expect(inProcess).toEqual(intents(join(dir, 'out-iso-wk')));
+    const ts = reckon(['run', '--data', data, '--config', writeConfig('iso-ts.json', [{ id: 'bo', module: './strategies/breakout.ts', account: 'acct-1', instrument: 'FIX-ALPHA', isolation: 'in-process' }]), '--out', join(dir, 'out-iso-ts')]);
+    expect(ts.code, ts.stderr).toBe(0);
+    expect(exported(join(dir, 'out-iso-ts')).filter((l) => l.type === 'S01.intent').length).toBeGreaterThan(0);
+  });
+
   it('a module that never returns: exit 2 naming the strategy, bar line and timeout, no stack trace; what was journaled verifies', () => {
     const cfg = writeConfig('hang.json', [{ id: 'looper', module: './strategies/misbehaving.mjs', account: 'acct-1', instrument: 'FIX-ALPHA', timeoutMs: 300, params: { at: { 402: 'hang' } } }]);
     const out = join(dir, 'out-hang');
