@@ -118,8 +118,8 @@ describe('strategy modules (worker, watchdog)', () => {
       ],
       risk: { maxOrderNotional: '1000', maxGrossExposure: '1000', orderRate: { maxOrders: 10, windowMs: 1000 }, priceCollarBps: 100 },
     });
-    const e = await failure(loadStrategies(cfg, new LatePorts(), { loadTimeoutMs: 1500 }));
-    expect(e.message).toMatch(/^strategy stuck \(.*top-level-hang\.mjs\): did not finish loading within 1500 ms/);
+    const e = await failure(loadStrategies(cfg, new LatePorts(), { loadTimeoutMs: 4000 }));
+    expect(e.message).toMatch(/^strategy stuck \(.*top-level-hang\.mjs\): did not finish loading within 4000 ms/);
     const ok = await loadStrategies({ ...cfg, strategies: cfg.strategies.slice(0, 1) }, new LatePorts());
     expect(ok.map((s) => [s.id, s.kind])).toEqual([['ok', 'module']]);
     await closeStrategies(ok);
