@@ -6,20 +6,21 @@
  * (a record the bus skipped, if any, is read back from the journal first), so a request costs
  * only the view.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteShorthandOptions } from 'fastify';
 import type { LiveRunner } from '../live/live-runner.js';
 import type { JournalRecord } from '../records/records.js';
 import { PnlBook } from '../report/pnl.js';
 import { lastPriceText } from '../report/run-folds.js';
 
 /**
- * Registers the route; call it from buildServer (authentication is the server's onRequest hook).
+ * Registers the route; call it from buildServer (authentication and authorisation are the
+ * server's). `options` are the route's (e.g. the server's query-string schema).
  *
  * @example
  * registerPnlRoute(app, live);
  * // GET /api/pnl -> { pnl: { method: 'average-cost', rows: [...], accounts: [...], total: { equity, cash, realized, unrealized, fees, total } } }
  */
-export function registerPnlRoute(app: FastifyInstance, live: LiveRunner): void {
+export function registerPnlRoute(app: FastifyInstance, live: LiveRunner, options: RouteShorthandOptions = {}): void {
   const cfg = live.config;
   const book = new PnlBook(new Map(cfg.accounts.map((a) => [a.id, a.startingCash])), new Map(cfg.instruments.map((i) => [i.id, i])));
   let seq = 0;
@@ -34,5 +35,5 @@ export function registerPnlRoute(app: FastifyInstance, live: LiveRunner): void {
     fold(r);
   });
   app.addHook('onClose', async () => off());
-  app.get('/api/pnl', async () => ({ pnl: book.view(lastPriceText(cfg, live.engine.lastPrice)) }));
+  app.get('/api/pnl', options, async () => ({ pnl: book.view(lastPriceText(cfg, live.engine.lastPrice)) }));
 }

@@ -72,6 +72,10 @@ export class InProcessStrategy implements Strategy {
     } catch (e) {
       return { fault: `onBar threw: ${errorText(e)}` };
     }
-    return toResult(checkOutput(raw, this.limits), this.limits);
+    try {
+      return toResult(checkOutput(raw, this.limits), this.limits);
+    } catch (e) {
+      return { fault: `the output of onBar could not be read: ${errorText(e)}` }; // a getter or Proxy that throws
+    }
   }
 }

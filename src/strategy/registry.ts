@@ -47,7 +47,7 @@ export function targetLimits(cfg: StrategyConfig, config: RunConfig): TargetLimi
  */
 export function createStrategy(cfg: StrategyConfig, config: RunConfig, ports: StrategyPorts): Strategy {
   if (cfg.kind === 'module') {
-    throw new ReckonError('USAGE', `strategy ${cfg.id}: module strategies are loaded before the run with loadStrategies(), not created in the engine`);
+    throw new ReckonError('USAGE', `strategy ${cfg.id} (${cfg.module}): a strategy module is loaded with loadStrategies() before the engine starts; reckon run and runStrategyOnCsv do, reckon serve and scenarios do not load modules yet`);
   }
   const def = BUILT_INS[cfg.kind];
   const params = mergeParams(def.params, { ...cfg.params, quantity: cfg.quantity }, `strategy ${cfg.id} (${cfg.kind})`);

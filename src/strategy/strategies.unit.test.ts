@@ -75,6 +75,11 @@ describe('in-process adapter', () => {
     expect(b).toEqual({ targets: [{ instrument: ALPHA, target: 1 }], signal: {} });
   });
 
+  it('an output whose getter throws is a fault too, never an engine crash', () => {
+    const s = one(def(() => ({ get target(): string { throw new Error('lazy target failed'); } })));
+    expect(feed(s, [10_000])[0]).toEqual({ fault: expect.stringMatching(/^the output of onBar could not be read: lazy target failed/) });
+  });
+
   it('bars arrive in real units: 10000 units at a 0.01 tick is 100', () => {
     const seen: number[] = [];
     feed(one(def((b) => { seen.push(b.close); return null; })), [10_000, 12_345]);

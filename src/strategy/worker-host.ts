@@ -123,7 +123,7 @@ export class WorkerStrategy implements Strategy {
     while (Atomics.load(i32, STATE) === REQUEST) {
       if (Atomics.wait(i32, STATE, REQUEST, this.spec.timeoutMs) === 'timed-out' || ++waited > 1000) {
         if (Atomics.load(i32, STATE) !== REQUEST) break;
-        this.dead = `onBar did not return within ${this.spec.timeoutMs} ms (an endless loop or a blocking call?); the worker was terminated`;
+        this.dead = `onBar did not return within ${this.spec.timeoutMs} ms (an endless loop, a blocking call, or process.exit?); the worker was terminated`;
         void this.worker.terminate();
         throw new ReckonError('BAD_INPUT', `${this.where}: ${this.dead}; the run stops at ${at()}`);
       }

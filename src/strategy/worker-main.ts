@@ -45,8 +45,9 @@ async function load(): Promise<{ instance: StrategyInstance; name: string }> {
 const encoder = new TextEncoder();
 
 function answer(json: string): void {
-  let n = encoder.encodeInto(json, bytes).written;
-  if (json.length * 3 > RESPONSE_BYTES && n >= RESPONSE_BYTES - 4) {
+  const r = encoder.encodeInto(json, bytes);
+  let n = r.written;
+  if (r.read < json.length) {
     n = encoder.encodeInto(JSON.stringify({ fault: `onBar returned more than ${RESPONSE_BYTES} bytes of output` }), bytes).written;
   }
   Atomics.store(i32, LENGTH, n);
