@@ -4,7 +4,7 @@
  * answered last, updated live without a reload. Same origin only, no console error.
  */
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PnlView } from '../../src/report/pnl.js';
 import { tempDir } from '../support/cli.js';
@@ -18,10 +18,11 @@ afterAll(async () => { await browser?.close(); });
 describe('console P&L', () => {
   it('shows equity, cash, realised and unrealised P&L per instrument and in total, as /api/pnl answers, live', async () => {
     const s = await startServe(['--journal', join(tempDir('reckon-console-pnl-'), 'journal.db'), '--bar-ms', '50', '--seed', '11']);
+    let page: Page | null = null;
     try {
       // Fills first (the strategies need their slow EMA's bars).
       await waitFor('fills', async () => (await api<{ pnl: PnlView }>(s, '/api/pnl')).json.pnl.rows.length > 0, 90_000);
-      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
       const errors: string[] = [];
       const requests: string[] = [];
       page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -57,10 +58,10 @@ describe('console P&L', () => {
       await page.screenshot({ path: artifact('console-pnl.png') });
       expect(requests.filter((u) => new URL(u).origin !== s.url)).toEqual([]);
       expect(errors).toEqual([]);
-      await page.close();
     } finally {
+      await page?.close(); // first: its open record stream would keep the server from closing
       s.child.kill('SIGTERM');
       await s.exited;
     }
-  });
+  }, 240_000);
 });
