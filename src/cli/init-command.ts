@@ -79,9 +79,6 @@ function report(flags: InitFlags, plan: InitPlan, bars: number, bad: number, fir
   for (const p of plan.instruments) {
     if (p.scan.zeroVolume === p.scan.bars) out.push(`note: ${p.scan.id} has zero volume in every bar; the simulated venue fills a share of each bar's volume, so nothing will fill there`);
   }
-  if (!plan.moduleEntries) {
-    out.push(`note: this build runs built-in strategies only; the config runs the built-in ma-crossover with the example's periods and size, and names ${EXAMPLE_MODULE} in "module"`);
-  }
   const args = ['npx', 'reckon', 'run', '--data', flags.data, '--config', flags.out, '--out', join('out', instrumentOfFileName(basename(flags.data.replace(/[/\\]+$/, ''))) || 'run')];
   if (bad > 0) {
     out.push(`${bad} row(s) would be rejected by run (first: ${firstBad}); the command below quarantines them`);

@@ -17,7 +17,6 @@
 import { ReckonError } from '../domain/errors.js';
 import { decimalsOf, MONEY_SCALE, parseFixed, formatFixed } from '../domain/fixed-point.js';
 import type { ConfigInput } from '../config/schema.js';
-import { configSchema } from '../config/schema.js';
 import type { Delimiter, Field } from '../marketdata/layout.js';
 import { FIELDS } from '../marketdata/layout.js';
 import { rowBoundsFor } from '../marketdata/row-bounds.js';
@@ -44,8 +43,6 @@ export interface InstrumentPlan {
 export interface InitPlan {
   readonly config: ConfigInput;
   readonly instruments: readonly InstrumentPlan[];
-  /** True when this build's config takes `strategies[].module` entries (the strategy module API). */
-  readonly moduleEntries: boolean;
 }
 
 /**
@@ -69,7 +66,7 @@ export function planConfig(source: MarketDataSource, scan: ScanResult): InitPlan
   for (;;) {
     const instruments = found.map((scan) => sizeInstrument(scan, budget / 2 ** halvings));
     const config = buildConfig(source, scan, instruments);
-    if (fitsBounds(config, instruments)) return { config, instruments, moduleEntries: acceptsModuleEntries() };
+    if (fitsBounds(config, instruments)) return { config, instruments };
     if (++halvings > 40) throw new ReckonError('BAD_INPUT', `${source.path}: prices up to ${found.map((i) => i.maxHigh).join(', ')} are too high for exact money arithmetic at any position size`);
   }
 }
@@ -146,22 +143,9 @@ function buildConfig(source: MarketDataSource, scan: ScanResult, plans: readonly
   };
 }
 
-/**
- * A strategy entry running the example module. Until this build's config takes module entries
- * (the strategy module API), the built-in `ma-crossover` with the same periods and size stands
- * in for it and `module` names the file it mirrors.
- */
+/** A strategy entry running the example module on one instrument. */
 function strategyEntry(id: string, p: InstrumentPlan): NonNullable<ConfigInput['strategies']>[number] {
-  const params = { fast: FAST, slow: SLOW, quantity: p.strategySize };
-  const moduleEntry = { id, module: EXAMPLE_MODULE, account: ACCOUNT_ID, instrument: p.scan.id, params };
-  if (acceptsModuleEntries()) return moduleEntry as unknown as NonNullable<ConfigInput['strategies']>[number];
-  return { id, kind: 'ma-crossover', module: EXAMPLE_MODULE, account: ACCOUNT_ID, instrument: p.scan.id, quantity: p.strategySize, params: { fast: FAST, slow: SLOW } };
-}
-
-/** Whether the config schema takes `{ module, params }` strategy entries. */
-function acceptsModuleEntries(): boolean {
-  const probe = { id: 'probe', module: EXAMPLE_MODULE, account: 'a', instrument: 'i', params: { fast: FAST } };
-  return configSchema.shape.strategies.safeParse([probe]).success;
+  return { id, module: EXAMPLE_MODULE, account: ACCOUNT_ID, instrument: p.scan.id, params: { fast: FAST, slow: SLOW, quantity: p.strategySize } } as NonNullable<ConfigInput['strategies']>[number];
 }
 
 /** The layout `run` must use to read the data as init did: written when every file agrees. */

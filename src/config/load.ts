@@ -23,6 +23,7 @@ export interface RunConfig {
   readonly instrumentById: ReadonlyMap<string, Instrument>;
   readonly limits: ReadonlyMap<string, InstrumentLimits>;
   readonly strategies: readonly StrategyConfig[];
+  /** Built-in strategies' quantity (integer at sizeScale); 0 for a module strategy. */
   readonly strategyQty: ReadonlyMap<string, number>;
   readonly money: { readonly maxOrderNotional: number; readonly maxGrossExposure: number };
   readonly feeCentiBps: number;
@@ -180,6 +181,14 @@ function checkConfig(input: unknown, p: Problems): Checked {
     const path = `strategies[${index}]`;
     if (strategyQty.has(s.id)) return p.add(`${path}.id`, `duplicate strategy "${s.id}"`);
     if (!accountIds.has(s.account)) p.add(`${path}.account`, `unknown account "${s.account}"`);
+    if (s.kind === 'module') {
+      const ids = s.instruments ?? [s.instrument!];
+      const field = s.instruments ? 'instruments' : 'instrument';
+      ids.forEach((i, k) => { if (!instrumentIds.has(i)) p.add(`${path}.${field}${s.instruments ? `[${k}]` : ''}`, `unknown instrument "${i}"`); });
+      if (new Set(ids).size !== ids.length) p.add(`${path}.instruments`, 'lists an instrument twice');
+      strategyQty.set(s.id, 0);
+      return;
+    }
     if (!instrumentIds.has(s.instrument)) return p.add(`${path}.instrument`, `unknown instrument "${s.instrument}"`);
     const inst = instrumentById.get(s.instrument);
     if (!inst) return; // declared but invalid: its own problem is reported

@@ -28,14 +28,9 @@ export const instrumentSchema = z.strictObject({
   tradingState: tradingState.default('active'),
 });
 
-/**
- * The strategy module (path relative to the config file) a built-in entry stands in for, as
- * `reckon init` writes it until module strategies load from config; not read by the run.
- */
-const moduleRef = z.string().min(1).max(4096).optional();
 
 const maCrossover = z.strictObject({
-  id, kind: z.literal('ma-crossover'), account: id, instrument: id, quantity: decimal, module: moduleRef,
+  id, kind: z.literal('ma-crossover'), account: id, instrument: id, quantity: decimal,
   params: z.strictObject({ fast: z.int().min(1).max(10_000), slow: z.int().min(2).max(10_000) }).refine((p) => p.fast < p.slow, 'fast must be below slow'),
 });
 const meanReversion = z.strictObject({
@@ -48,8 +43,26 @@ const meanReversion = z.strictObject({
   }).refine((p) => p.oversold < p.exit && p.exit < p.overbought, 'need oversold < exit < overbought'),
 });
 
+/**
+ * A user's strategy module (`kind` may be omitted when `module` is given). `module` is a path
+ * relative to the config file; exactly one of `instrument` / `instruments`; `params` override the
+ * module's defaults; `timeoutMs` bounds one onBar call (the run stops past it); `isolation`
+ * trades that watchdog for speed.
+ */
+const moduleStrategy = z.strictObject({
+  id, kind: z.literal('module'), module: z.string().min(1).max(4096), account: id,
+  instrument: id.optional(), instruments: z.array(id).min(1).max(1000).optional(),
+  params: z.record(z.string(), z.json()).default({}),
+  timeoutMs: z.int().min(1).max(600_000).default(1000),
+  /** "worker" (default): own thread behind the timeoutMs watchdog; "in-process": no thread hop per bar, and no watchdog. */
+  isolation: z.enum(['worker', 'in-process']).default('worker'),
+}).refine((s) => (s.instrument === undefined) !== (s.instruments === undefined), 'give exactly one of "instrument" and "instruments"');
+export const strategySchema = z.preprocess(
+  (v) => (typeof v === 'object' && v !== null && 'module' in v && !('kind' in v) ? { kind: 'module', ...v } : v),
+  z.discriminatedUnion('kind', [maCrossover, meanReversion, moduleStrategy]),
+);
+
 export const accountSchema = z.strictObject({ id, startingCash: decimal });
-export const strategySchema = z.discriminatedUnion('kind', [maCrossover, meanReversion]);
 
 export const riskSchema = z.strictObject({
   /** Largest notional of one order, in account currency. */
@@ -121,3 +134,8 @@ export const configSchema = z.strictObject({
 export type ConfigInput = z.input<typeof configSchema>;
 export type RawConfig = z.output<typeof configSchema>;
 export type StrategyConfig = RawConfig['strategies'][number];
+export type ModuleStrategyConfig = Extract<StrategyConfig, { kind: 'module' }>;
+
+/** The instrument ids a strategy entry trades. */
+export const strategyInstrumentIds = (s: StrategyConfig): readonly string[] =>
+  s.kind === 'module' ? s.instruments ?? [s.instrument!] : [s.instrument];

@@ -32,7 +32,7 @@ import type { EmbeddedJournalStore } from '../journal/store.js';
 import type { AnyDraft, Draft, JournalRecord, ReconTrigger } from '../records/records.js';
 import { InProcessBus } from '../bus/in-process.js';
 import { createStrategy } from '../strategy/registry.js';
-import type { Strategy, TargetSignal } from '../strategy/strategy.js';
+import type { Strategy, StrategyPorts } from '../strategy/strategy.js';
 import { decidePortfolio, evolvePortfolio, initialPortfolioState, desiredOf, type PortfolioState } from '../portfolio/portfolio.js';
 import { decideRisk, evolveRisk, initialRiskState, tradingStateOf, type RiskLimits, type RiskState } from '../risk/risk.js';
 import { evolveExecution, initialExecutionState, positionOf, statusReportEffect, workingOf, type ExecutionState, type OrderState } from '../execution/state.js';
@@ -59,6 +59,8 @@ export interface EngineOptions {
   readonly trackEquity?: boolean;
   /** A command without a definitive answer for this long (event time) is queried at the provider (default 30 000 ms). */
   readonly inFlightTimeoutMs?: number;
+  /** Strategies loaded before the run (loadStrategies); default: the config's built-ins, created here. */
+  readonly strategies?: readonly Strategy[];
 }
 
 /** A scripted S01 intent with an explicit id (scenarios, operator tools). */
@@ -100,6 +102,13 @@ export class Engine {
   private readonly journal: EmbeddedJournalStore;
   private readonly provider: MarketDrivenProvider;
   private readonly strategies: Strategy[][];
+  /** Read-only views strategies consult (desired and confirmed position of a pair). */
+  readonly ports: StrategyPorts = {
+    position: (account, instrumentId) => ({
+      desired: desiredOf(this.portfolio, account, instrumentId),
+      confirmed: this.execution.positions.get(positionKey(account, instrumentId))?.confirmed ?? 0,
+    }),
+  };
   private readonly limits: RiskLimits[];
   private readonly execSettings: ExecutionSettings;
   private readonly reconSettings: ReconSettings;
@@ -136,10 +145,11 @@ export class Engine {
     this.execution = initialExecutionState(new Map(c.accounts.map((a) => [a.id, a.startingCash])));
     this.lastPrice = c.instruments.map(() => undefined);
     this.strategies = c.instruments.map(() => []);
-    for (const s of c.strategies) {
-      const inst = c.instrumentById.get(s.instrument)!;
-      this.strategies[inst.index]!.push(createStrategy(s, inst, c.strategyQty.get(s.id)!));
-      this.addPair(s.account, inst);
+    for (const s of opts.strategies ?? c.strategies.map((sc) => createStrategy(sc, c, this.ports))) {
+      for (const inst of s.instruments) {
+        this.strategies[inst.index]!.push(s);
+        this.addPair(s.account, inst);
+      }
     }
     // Reconciliation covers the whole book: every configured (account, instrument), traded pairs first.
     for (const a of c.accounts) for (const inst of c.instruments) this.addPair(a.id, inst);
@@ -203,8 +213,10 @@ export class Engine {
     const strategies = this.strategies[idx]!;
     for (let i = 0; i < strategies.length; i++) {
       const s = strategies[i]!;
-      const t = s.onBar(bar);
-      if (t !== null) this.onTarget(s, t, bar);
+      const r = s.onBar(bar);
+      if (r === null) continue;
+      if ('fault' in r) this.onStrategyFault(s, r.fault, bar);
+      else for (const t of r.targets) this.onTarget(s, t.instrument, t.target, r.signal, bar);
     }
 
     this.drainFaults();
@@ -316,17 +328,24 @@ export class Engine {
 
   // ------------------------------------------------------------------ signal -> portfolio -> risk -> execution
 
-  private onTarget(s: Strategy, t: TargetSignal, bar: Bar): void {
-    const inst = s.instrument;
+  private onTarget(s: Strategy, inst: Instrument, target: number, signal: Readonly<Record<string, number | string>>, bar: Bar): void {
     const intentId = this.intentPrefix + String(this.counts.intents + 1).padStart(3, '0');
+    // A target on another instrument than the bar's: the driving bar's line and time, that instrument's last close.
+    const close = inst === bar.instrument ? bar.close : this.lastPrice[inst.index];
     const intent = this.append({
       ts: bar.ts, type: 'S01.intent', account: s.account, instrument: inst.id, correlationId: intentId, causationSeq: null,
       payload: {
-        kind: 'intent', intentId, strategyId: s.id, mode: 'target', quantity: formatSigned(t.target, inst.sizeScale),
-        signal: t.signal, bar: { line: bar.line, ts: bar.ts, close: fmtPrice(inst, bar.close) },
+        kind: 'intent', intentId, strategyId: s.id, mode: 'target', quantity: formatSigned(target, inst.sizeScale),
+        signal, bar: close === undefined ? null : { line: bar.line, ts: bar.ts, close: fmtPrice(inst, close) },
       },
     }) as JournalRecord<'S01.intent'>;
     this.onIntent(intent, inst);
+  }
+
+  /** A strategy's unusable output for one bar: flagged with strategy id, bar line and reason; its previous target stands. */
+  private onStrategyFault(s: Strategy, reason: string, bar: Bar): void {
+    this.append(flagDraft({ ts: bar.ts, account: s.account, instrument: bar.instrument.id, correlationId: null, causationSeq: null },
+      'STRATEGY_ERROR', `strategy ${s.id} at bar line ${bar.line}: ${reason}; no new target`, { strategy: s.id, line: bar.line, reason }));
   }
 
   /** Portfolio nets the intent; a changed desired position is planned, risk-checked and routed. */

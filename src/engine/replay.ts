@@ -23,6 +23,9 @@ import { SimVenue, type SimVenueConfig } from '../provider/sim/venue.js';
 import { FaultyVenue } from '../provider/sim/faults.js';
 import { describeFaultPlan, type FaultPlan } from '../provider/sim/fault-plan.js';
 import { buildSummary, type Summary } from '../report/summary.js';
+import { RunFolds } from '../report/run-folds.js';
+import { closeStrategies, loadStrategies, strategyIdentity } from '../strategy/registry.js';
+import { LatePorts } from '../strategy/ports.js';
 import { PriceFile, writeEquityFile } from '../report/run-files.js';
 import { RECKON_VERSION } from '../version.js';
 import { Engine } from './engine.js';
@@ -43,6 +46,8 @@ export interface ReplayOptions {
   readonly journal?: string;
   /** `dataPath` already checked (marketdata/source.ts); default: checked here, before anything is written. */
   readonly source?: MarketDataSource;
+  /** Directory strategy module paths are relative to (the config file's); default the working directory. */
+  readonly strategyBaseDir?: string;
 }
 
 export interface ReplayResult {
@@ -94,7 +99,8 @@ export function withFaultIdentity(cfg: RunConfig, plan: FaultPlan): RunConfig {
 export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
   const clock = opts.wallClock ?? (() => performance.now());
   const started = clock();
-  const cfg = opts.config;
+  const baseDir = opts.strategyBaseDir ?? process.cwd();
+  const cfg = strategyIdentity(opts.config, baseDir);
   const source = opts.source ?? await inspectMarketData(opts.dataPath, { data: cfg.raw.data, instruments: cfg.instrumentById });
   mkdirSync(opts.outDir, { recursive: true });
   const spec = parseJournalSpec(opts.journal ?? join(opts.outDir, 'journal.db'));
@@ -108,6 +114,9 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
     const v = verifyJournal(journalPath);
     if (!v.ok) throw new ReckonError('JOURNAL_INTEGRITY', `${journalPath}: cannot resume, journal broken at seq ${v.firstBadSeq}: ${v.reason}`);
   }
+  // Strategy modules load (and fail: exit 2) before the journal is opened.
+  const ports = new LatePorts();
+  const strategies = await loadStrategies(cfg, ports, { baseDir });
   const sqlite = remote ?? SqliteJournal.open(journalPath, { durability: cfg.raw.journal.durability, batchSize: cfg.raw.journal.batchSize, anchor: 'head-file' });
   const resuming = exists && sqlite.lastSeq() > 0 ? new ResumingJournal(sqlite) : null;
   const journal: EmbeddedJournalStore = resuming ?? sqlite;
@@ -115,8 +124,11 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
   const prices = new PriceFile(join(opts.outDir, 'prices.csv'), cfg.instruments);
   const engine = new Engine({
     config: cfg, journal, provider: simVenueFor(cfg, opts.faults), intentIdPrefix: opts.intentIdPrefix,
-    marketObserver: prices.onBar, trackEquity: true,
+    marketObserver: prices.onBar, trackEquity: true, strategies,
   });
+  ports.bind(engine.ports);
+  const folds = new RunFolds(cfg);
+  folds.attach(engine.bus);
   const quarantine = new QuarantineWriter(join(opts.outDir, 'rejected-rows.csv'));
   let failed = true;
   let data: DataSummary | undefined;
@@ -145,12 +157,13 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
     prices.close();
     await quarantine.close();
     if (failed) await remote?.close().catch(() => undefined);
+    await closeStrategies(strategies);
   }
   writeEquityFile(join(opts.outDir, 'equity.csv'), engine.equity?.points ?? []);
   const head = { path: journalPath, lastSeq: journal.lastSeq(), headHash: journal.headHash() };
   if (remote) await remote.close();
   else journal.closeSync();
-  const summary: Summary = { ...buildSummary(engine, cfg, head, clock() - started), data };
+  const summary: Summary = { ...buildSummary(engine, cfg, head, clock() - started, folds), data };
   writeFileSync(join(opts.outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   return { summary, outDir: opts.outDir, journalPath, resumedRecords: resuming?.verified ?? 0 };
 }

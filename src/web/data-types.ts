@@ -6,6 +6,8 @@
 import type { FailureEntry } from '../operator/catalog.js';
 import type { PositionGaps } from '../records/records.js';
 import type { TradeStatistics } from '../report/statistics.js';
+import type { HeldBack } from '../report/held-back.js';
+import type { PnlView } from '../report/pnl.js';
 
 export const DATA_FORMAT_VERSION = 2;
 
@@ -174,6 +176,8 @@ export interface TraceData {
 // ---------------------------------------------------------------- report
 
 export type { EquityStatistics, InstrumentTradeRow, TradeStatistics } from '../report/statistics.js';
+export type { HeldBack, OpenIncidentsByCode, RestrictedInstrument } from '../report/held-back.js';
+export type { PnlRow, PnlTotals, PnlView } from '../report/pnl.js';
 
 /** summary.json as the engine writes it (only what the report reads is typed strictly). */
 export interface RunSummary {
@@ -185,9 +189,12 @@ export interface RunSummary {
   readonly performance?: {
     readonly startingEquity: string; readonly endingEquity: string; readonly returnPct: number;
     readonly maxDrawdownPct: number; readonly sharpe: number; readonly trades: number; readonly fees: string;
+    readonly periodDays?: number; readonly annualisedMeaningful?: boolean;
   };
   readonly journal?: { readonly path: string; readonly lastSeq: number; readonly headHash: string };
   readonly throughput?: { readonly wallMs: number; readonly eventsPerSecond: number };
+  readonly heldBack?: HeldBack;
+  readonly pnl?: PnlView;
 }
 
 export interface PositionRow extends PositionGaps {
@@ -246,6 +253,8 @@ export interface Figure {
   readonly value: number | string | null;
   readonly unit: 'pct' | 'ratio' | 'money' | 'count' | 'duration' | 'share';
   readonly source: 'summary.json' | 'computed';
+  /** Why the figure should not be read at face value (annualised figures of a short run). */
+  readonly caveat?: string;
 }
 
 export interface ReportData {
@@ -276,4 +285,8 @@ export interface ReportData {
   readonly journal: { readonly lastSeq: number; readonly headHash: string } | null;
   readonly links: { readonly trace: string | null; readonly csv: readonly string[] };
   readonly integrity: PageIntegrity;
+  /** P&L per instrument and in total (average cost), folded from the journal at the last close. */
+  readonly pnl: PnlView;
+  /** Restricted instruments, open incidents, risk rejections by rule. */
+  readonly heldBack: HeldBack;
 }

@@ -14,6 +14,7 @@ import {
 import type { EquityRow } from './run-files.js';
 import { moneyUnits } from './run-files.js';
 import { runInfo } from './trace-model.js';
+import { ReportFolds } from './report-folds.js';
 
 export interface ReportInput {
   readonly records: Iterable<JournalRecord>;
@@ -36,6 +37,7 @@ const MAX_FLAGS = 500;
 
 export function buildReportData(input: ReportInput): ReportData {
   const trade = new TradeStatsAccumulator();
+  const folds = new ReportFolds();
   const fills: Record<string, FillPoint[]> = {};
   const execIds = new Set<string>();
   const lastRecon = new Map<string, PositionRow>();
@@ -52,6 +54,7 @@ export function buildReportData(input: ReportInput): ReportData {
     if (firstTs === null && r.ts > 0) firstTs = r.ts; // a run record may carry ts 0
     lastTs = r.ts; lastSeq = r.seq; headHash = r.hash;
     trade.add(r);
+    folds.add(r);
     switch (r.type) {
       case 'S00.run': run = runInfo(run, r); break;
       case 'S01.intent':
@@ -114,6 +117,8 @@ export function buildReportData(input: ReportInput): ReportData {
   const starting = perf ? moneyUnits(perf.startingEquity) : points.length ? points[0]!.equity : 0;
   const eq = points.length && starting > 0 ? equityStatistics(points, starting) : null;
   const ts = trade.result(averageEquity(points));
+  const held = folds.result({ summary, equity, prices: input.prices ?? null, firstTs, lastTs });
+  const caveat = held.annualisedCaveat === null ? {} : { caveat: `annualised: ${held.annualisedCaveat}` };
 
   const positions = summary?.positions ?? [...lastRecon.values()].sort((a, b) => (a.instrument + a.account < b.instrument + b.account ? -1 : 1));
   const catalog = new Map(FAILURE_CATALOG.map((e) => [e.code as string, e]));
@@ -129,9 +134,9 @@ export function buildReportData(input: ReportInput): ReportData {
   const c = (v: number | string | null): [number | string | null, Figure['source']] => [v, 'computed'];
   const figures: Figure[] = [
     fig('returnPct', 'Total return', 'pct', fromSummary(perf?.returnPct, eq?.totalReturnPct ?? null)),
-    fig('cagrPct', 'CAGR', 'pct', c(eq?.cagrPct ?? null)),
-    fig('sharpe', 'Sharpe (daily, ann.)', 'ratio', fromSummary(perf?.sharpe, eq?.sharpe ?? null)),
-    fig('sortino', 'Sortino (daily, ann.)', 'ratio', c(eq?.sortino ?? null)),
+    { ...fig('cagrPct', 'CAGR', 'pct', c(eq?.cagrPct ?? null)), ...caveat },
+    { ...fig('sharpe', 'Sharpe (daily, ann.)', 'ratio', fromSummary(perf?.sharpe, eq?.sharpe ?? null)), ...caveat },
+    { ...fig('sortino', 'Sortino (daily, ann.)', 'ratio', c(eq?.sortino ?? null)), ...caveat },
     fig('maxDrawdownPct', 'Max drawdown', 'pct', fromSummary(perf?.maxDrawdownPct, eq?.maxDrawdownPct ?? null)),
     fig('maxDrawdownDurationMs', 'Max drawdown duration', 'duration', c(eq?.maxDrawdownDurationMs ?? null)),
     fig('winRate', 'Win rate (round trips)', 'share', c(ts.winRate)),
@@ -142,6 +147,8 @@ export function buildReportData(input: ReportInput): ReportData {
     fig('slippageVsArrival', 'Slippage vs arrival', 'money', c(ts.slippageVsArrival)),
     fig('startingEquity', 'Starting equity', 'money', fromSummary(perf?.startingEquity, equity?.length ? equity[0]!.equity : null)),
     fig('endingEquity', 'Ending equity', 'money', fromSummary(perf?.endingEquity, equity?.length ? equity[equity.length - 1]!.equity : null)),
+    fig('realizedPnl', 'Realized P&L (avg cost, net of fees)', 'money', c(held.pnl.total.realized)),
+    fig('unrealizedPnl', 'Unrealized P&L', 'money', c(held.pnl.total.unrealized)),
   ];
 
   const prices: PriceSeries[] = input.prices ? [...input.prices] : [...closes.entries()].sort(([a], [b]) => (a < b ? -1 : 1))
@@ -171,5 +178,7 @@ export function buildReportData(input: ReportInput): ReportData {
     journal: summary?.journal ? { lastSeq: summary.journal.lastSeq, headHash: summary.journal.headHash } : lastSeq ? { lastSeq, headHash } : null,
     links: { trace: input.traceHref === undefined ? 'trace.html' : input.traceHref, csv: input.csvFiles ?? [] },
     integrity: input.integrity ?? UNCHECKED_INTEGRITY,
+    pnl: held.pnl,
+    heldBack: held.heldBack,
   };
 }

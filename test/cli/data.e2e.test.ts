@@ -70,8 +70,7 @@ describe('reckon init, then the printed run command', () => {
     expect(summary.counts.intents).toBeGreaterThan(2);
     expect(summary.counts.fills).toBeGreaterThan(0);
     expect(summary.data).toMatchObject({ name: 'my.csv', files: 1, timestamp: 's', ignoredColumns: [] });
-    // Works whether the example module itself runs (strategy module API) or the built-in stand-in:
-    // either way the intents come from the example entries, on bars in 2026 a minute apart (not 1970).
+    // The example module itself runs (the strategy module API): its intents, on bars in 2026 a minute apart (not 1970).
     const journal = join(cwd, args[args.indexOf('--out') + 1]!, 'journal.db');
     const all = records(journal);
     const intents = all.filter((r) => r.type === 'S01.intent');

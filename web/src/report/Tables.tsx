@@ -13,7 +13,7 @@ export function InstrumentTable({ data }: { data: ReportData }) {
     <table className="grid" data-testid="instrument-table">
       <thead><tr>
         <th>instrument</th><th className="num">fills</th><th className="num">bought</th><th className="num">sold</th><th className="num">notional</th>
-        <th className="num">fees</th><th className="num">realized P&amp;L</th><th className="num">round trips</th><th className="num">win rate</th><th className="num">slippage</th>
+        <th className="num">fees</th><th className="num" title="closed round trips, FIFO, net of fees (the P&amp;L table uses average cost)">round-trip P&amp;L</th><th className="num">round trips</th><th className="num">win rate</th><th className="num">slippage</th>
       </tr></thead>
       <tbody>
         {rows.map((r) => (
