@@ -27,6 +27,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', url: '/api/state', access: 'viewer', kind: 'view' },
   { method: 'GET', url: '/api/positions', access: 'viewer', kind: 'view' },
   { method: 'GET', url: '/api/orders', access: 'viewer', kind: 'view' },
+  { method: 'GET', url: '/api/pnl', access: 'viewer', kind: 'view' },
   { method: 'GET', url: '/api/intents/:id', access: 'viewer', kind: 'view' },
   { method: 'GET', url: '/api/incidents', access: 'viewer', kind: 'view' },
   { method: 'GET', url: '/api/playbooks', access: 'viewer', kind: 'view' },

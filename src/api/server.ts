@@ -20,6 +20,7 @@ import { installJsonBody } from './json-body.js';
 import { LiveMetrics } from './metrics.js';
 import { AJV_OPTIONS, clientOrderIdParams, idParams, killSwitchBody, noQuery, reasonBody, recordsQuery, tradingStateBody } from './schemas.js';
 import { ordersView, positionsView } from './views.js';
+import { registerPnlRoute } from './pnl.js';
 import { JournalQuery } from '../journal/query.js';
 
 export type { RateLimit } from './access.js';
@@ -93,6 +94,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   }));
   app.get('/api/positions', none, async () => ({ positions: positionsView(live) }));
   app.get('/api/orders', none, async () => ({ orders: ordersView(live) }));
+  registerPnlRoute(app, live, none);
   app.get<{ Params: { id: string } }>('/api/intents/:id', { schema: { params: idParams, querystring: noQuery } }, async (req) => {
     const records = query.chain(req.params.id);
     if (records.length === 0) throw new ApiError(404, 'INTENT_NOT_FOUND', `no records for intent "${req.params.id}"`);

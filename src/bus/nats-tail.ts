@@ -27,7 +27,7 @@ import {
 } from '@nats-io/jetstream';
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { ReckonError } from '../domain/errors.js';
-import { canonicalText, chainHash } from '../journal/hash.js';
+import { canonicalText, defaultChain, linkHash, type JournalChain } from '../journal/hash.js';
 import type { JournalSource } from '../journal/open-any.js';
 import { GENESIS_HASH } from '../journal/store.js';
 import type { JournalRecord } from '../records/records.js';
@@ -66,6 +66,8 @@ const FILL_PAGE = 2000;
 export class RecordTail {
   private next: number | null;
   private prevHash: string | null = null;
+  /** The journal's chain as this process would write it (a keyed journal needs RECKON_JOURNAL_KEY here too). */
+  private readonly chain: JournalChain = defaultChain();
   private closed = false;
   private stopWaiting: (() => void) | null = null;
   private messages: ConsumerMessages | null = null;
@@ -218,8 +220,8 @@ export class RecordTail {
   /** The record's hash recomputed from its fields and the hash before it (unknown only for a durable's very first record). */
   private chains(r: JournalRecord): boolean {
     if (this.prevHash === null) return true;
-    return chainHash(this.prevHash, canonicalText(
-      r.seq, r.ts, r.type, r.account, r.instrument, r.correlationId, r.causationSeq, r.schema, JSON.stringify(r.payload),
+    return linkHash(this.chain, this.prevHash, canonicalText(
+      this.chain.format, r.seq, r.ts, r.type, r.account, r.instrument, r.correlationId, r.causationSeq, r.schema, JSON.stringify(r.payload),
     )) === r.hash;
   }
 

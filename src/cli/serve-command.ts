@@ -83,7 +83,7 @@ export function registerServeCommand(program: Command, io: Io): void {
         if (!v.ok) throw new ReckonError('JOURNAL_INTEGRITY', `${journalPath}: journal broken at seq ${v.firstBadSeq}: ${v.reason}`);
       }
       // The single writer of this journal from here on; nothing is written before the port is bound.
-      const journal = SqliteJournal.open(journalPath, { durability: cfg.raw.journal.durability, batchSize: cfg.raw.journal.batchSize });
+      const journal = SqliteJournal.open(journalPath, { durability: cfg.raw.journal.durability ?? 'full', batchSize: cfg.raw.journal.batchSize, anchor: 'head-file' });
       let provider;
       let live;
       let app;

@@ -1,6 +1,7 @@
 /**
  * One error type for the whole project, carrying a stable machine-readable code.
- * The CLI maps `BAD_INPUT`/`USAGE`/`CONFIG_INVALID`/`JOURNAL_LOCKED` to exit code 2, everything else to 1.
+ * The CLI exits 2 for bad input or usage (`BAD_INPUT`, `USAGE`, `CONFIG_INVALID`,
+ * `JOURNAL_LOCKED`: nothing was done, fix the invocation) and 1 for a failed job (everything else).
  *
  * @example
  * throw new ReckonError('BAD_INPUT', 'bars.csv:12: high 9.00 is below low 10.00');
@@ -11,10 +12,12 @@ export type ErrorCode =
   | 'CONFIG_INVALID'
   | 'JOURNAL_INTEGRITY'
   | 'JOURNAL_MISMATCH'
-  /** Another writer holds the journal (the message names it): refused before anything is written. */
+  /** Another writer holds the journal's lock; the message names it: refused before anything is written. */
   | 'JOURNAL_LOCKED'
   /** The journal's store cannot be reached (database down, connection dropped): the job failed, exit 1. */
   | 'JOURNAL_UNAVAILABLE'
+  /** A file could not be read or written (disk full, I/O error, permissions). */
+  | 'IO_ERROR'
   | 'INVARIANT';
 
 export class ReckonError extends Error {
@@ -28,10 +31,9 @@ export class ReckonError extends Error {
   }
 }
 
-/** Exit code for an error per DESIGN §9: 2 for bad input or usage, 1 otherwise. */
+const USAGE_CODES: ReadonlySet<ErrorCode> = new Set(['BAD_INPUT', 'USAGE', 'CONFIG_INVALID', 'JOURNAL_LOCKED']);
+
+/** Exit code for an error: 2 for bad input or usage, 1 otherwise. */
 export function exitCodeFor(err: unknown): number {
-  if (err instanceof ReckonError) {
-    return err.code === 'BAD_INPUT' || err.code === 'USAGE' || err.code === 'CONFIG_INVALID' || err.code === 'JOURNAL_LOCKED' ? 2 : 1;
-  }
-  return 1;
+  return err instanceof ReckonError && USAGE_CODES.has(err.code) ? 2 : 1;
 }

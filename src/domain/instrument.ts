@@ -33,10 +33,15 @@ export function notional(i: Instrument, price: number, qty: number): number {
 
 /**
  * Fee on a notional in money units. The rate is in hundredths of a basis point (so "0.5" bps is 50),
- * rounded half away from zero to a money unit.
+ * rounded half away from zero to a money unit. The product is split at 10^6 (n = q·10^6 + r), so
+ * for rates up to 100% it is exact for every notional that is (the fee never exceeds it).
  */
 export function feeOf(notionalMoney: number, rateCentiBps: number): number {
-  return divRound(mulExact(Math.abs(notionalMoney), rateCentiBps), 1_000_000);
+  const n = Math.abs(notionalMoney);
+  const r = n % 1_000_000;
+  const fee = mulExact((n - r) / 1_000_000, rateCentiBps) + divRound(mulExact(r, rateCentiBps), 1_000_000);
+  if (!Number.isSafeInteger(fee)) throw new ReckonError('INVARIANT', `fixed-point overflow: fee of ${n} at ${rateCentiBps}`);
+  return fee;
 }
 
 export const fmtMoney = (m: number): string => formatFixed(m, MONEY_SCALE);

@@ -18,15 +18,15 @@
 import { ReckonError } from '../domain/errors.js';
 import { formatSigned, parseFixed } from '../domain/fixed-point.js';
 import { fmtPrice, notional } from '../domain/instrument.js';
-import type { Instrument } from '../domain/types.js';
+import { positionKey, type Instrument } from '../domain/types.js';
 import type { RunConfig } from '../config/load.js';
 import type { Bar, RejectedRow } from '../marketdata/bar.js';
 import type { JournalStore } from '../journal/store.js';
 import type { AnyDraft, JournalRecord } from '../records/records.js';
 import type { ProviderCommand, ProviderMessage } from '../provider/gateway.js';
 import { createStrategy } from '../strategy/registry.js';
-import type { Strategy, TargetSignal } from '../strategy/strategy.js';
-import { decidePortfolio } from '../portfolio/portfolio.js';
+import type { Strategy, StrategyPorts } from '../strategy/strategy.js';
+import { decidePortfolio, desiredOf } from '../portfolio/portfolio.js';
 import { decideExecutionReport } from '../execution/provider-events.js';
 import { decideRouting } from '../execution/routing.js';
 import { decideOperator, type OperatorCommand } from '../operator/commands.js';
@@ -58,6 +58,8 @@ export interface EngineOptions {
   readonly inFlightTimeoutMs?: number;
   /** Live mode: an instrument without a bar for this long goes reducing with STALE_MARKET_DATA (off when absent). */
   readonly staleAfterMs?: number;
+  /** Strategies loaded before the run (loadStrategies); default: the config's built-ins, created here. */
+  readonly strategies?: readonly Strategy[];
 }
 
 export const DEFAULT_IN_FLIGHT_TIMEOUT_MS = 30_000;
@@ -79,6 +81,13 @@ export class Engine {
   private readonly cfg: RunConfig;
   private readonly journal: JournalStore;
   private readonly strategies: Strategy[][];
+  /** Read-only views strategies consult (desired and confirmed position of a pair). */
+  readonly ports: StrategyPorts = {
+    position: (account, instrumentId) => ({
+      desired: desiredOf(this.state.portfolio, account, instrumentId),
+      confirmed: this.state.execution.positions.get(positionKey(account, instrumentId))?.confirmed ?? 0,
+    }),
+  };
   private readonly intentPrefix: string;
   private readonly requestPrefix: string;
   private readonly marketObserver: ((bar: Bar) => void) | undefined;
@@ -105,9 +114,8 @@ export class Engine {
     this.lastPrice = c.instruments.map(() => undefined);
     this.lastBarTs = c.instruments.map(() => undefined);
     this.strategies = c.instruments.map(() => []);
-    for (const s of c.strategies) {
-      const inst = c.instrumentById.get(s.instrument)!;
-      this.strategies[inst.index]!.push(createStrategy(s, inst, c.strategyQty.get(s.id)!));
+    for (const s of opts.strategies ?? c.strategies.map((sc) => createStrategy(sc, c, this.ports))) {
+      for (const inst of s.instruments) this.strategies[inst.index]!.push(s);
     }
   }
 
@@ -189,8 +197,10 @@ export class Engine {
     const strategies = this.strategies[idx]!;
     for (let i = 0; i < strategies.length; i++) {
       const s = strategies[i]!;
-      const t = s.onBar(bar);
-      if (t !== null) this.onTarget(s, t, bar);
+      const r = s.onBar(bar);
+      if (r === null) continue;
+      if ('fault' in r) this.onStrategyFault(s, r.fault, bar);
+      else for (const t of r.targets) this.onTarget(s, t.instrument, t.target, r.signal, bar);
     }
     if (this.equity) this.equity.onBar(bar.ts);
   }
@@ -340,17 +350,24 @@ export class Engine {
 
   // ------------------------------------------------------------------ signal -> portfolio -> risk -> execution
 
-  private onTarget(s: Strategy, t: TargetSignal, bar: Bar): void {
-    const inst = s.instrument;
+  private onTarget(s: Strategy, inst: Instrument, target: number, signal: Readonly<Record<string, number | string>>, bar: Bar): void {
     const intentId = this.intentPrefix + String(this.counts.intents + 1).padStart(3, '0');
+    // A target on another instrument than the bar's: the driving bar's line and time, that instrument's last close.
+    const close = inst === bar.instrument ? bar.close : this.lastPrice[inst.index];
     const intent = this.append({
       ts: bar.ts, type: 'S01.intent', account: s.account, instrument: inst.id, correlationId: intentId, causationSeq: null,
       payload: {
-        kind: 'intent', intentId, strategyId: s.id, mode: 'target', quantity: formatSigned(t.target, inst.sizeScale),
-        signal: t.signal, bar: { line: bar.line, ts: bar.ts, close: fmtPrice(inst, bar.close) },
+        kind: 'intent', intentId, strategyId: s.id, mode: 'target', quantity: formatSigned(target, inst.sizeScale),
+        signal, bar: close === undefined ? null : { line: bar.line, ts: bar.ts, close: fmtPrice(inst, close) },
       },
     }) as JournalRecord<'S01.intent'>;
     this.onIntent(intent, inst);
+  }
+
+  /** A strategy's unusable output for one bar: flagged with strategy id, bar line and reason; its previous target stands. */
+  private onStrategyFault(s: Strategy, reason: string, bar: Bar): void {
+    this.append(flagDraft({ ts: bar.ts, account: s.account, instrument: bar.instrument.id, correlationId: null, causationSeq: null },
+      'STRATEGY_ERROR', `strategy ${s.id} at bar line ${bar.line}: ${reason}; no new target`, { strategy: s.id, line: bar.line, reason }));
   }
 
   /** Portfolio nets the intent; a changed desired position is routed (or deferred while routing is paused). */

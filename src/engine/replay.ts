@@ -4,11 +4,13 @@
  * continues a killed run on its journal (see journal/resume.ts).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ReckonError } from '../domain/errors.js';
 import type { RunConfig } from '../config/load.js';
-import { readBars } from '../marketdata/csv-reader.js';
+import { inspectMarketData, type MarketDataSource } from '../marketdata/source.js';
+import { readMarketData, type DataSummary } from '../marketdata/read-source.js';
+import { rowBoundsForConfig } from '../marketdata/row-bounds.js';
 import type { BadRowPolicy } from '../marketdata/bar.js';
 import { QuarantineWriter } from '../marketdata/quarantine.js';
 import { SqliteJournal } from '../journal/sqlite.js';
@@ -20,9 +22,13 @@ import { openJournalWriter, parseJournalSpec } from '../journal/open-any.js';
 import type { SimVenueConfig } from '../provider/sim/venue.js';
 import { SimGateway } from '../provider/sim/gateway.js';
 import { FaultyGateway } from '../provider/sim/faults.js';
+import { InProcessBus } from '../bus/in-process.js';
 import { EventTimeLoop } from './event-loop.js';
 import { describeFaultPlan, type FaultPlan } from '../provider/sim/fault-plan.js';
 import { buildSummary, type Summary } from '../report/summary.js';
+import { RunFolds } from '../report/run-folds.js';
+import { closeStrategies, loadStrategies, strategyIdentity } from '../strategy/registry.js';
+import { LatePorts } from '../strategy/ports.js';
 import { PriceFile, writeEquityFile } from '../report/run-files.js';
 import { RECKON_VERSION } from '../version.js';
 import { Engine } from './engine.js';
@@ -41,6 +47,10 @@ export interface ReplayOptions {
   readonly faults?: FaultPlan;
   /** Journal to write instead of OUT/journal.db: a SQLite path or a postgres:// URL (new, empty). */
   readonly journal?: string;
+  /** `dataPath` already checked (marketdata/source.ts); default: checked here, before anything is written. */
+  readonly source?: MarketDataSource;
+  /** Directory strategy module paths are relative to (the config file's); default the working directory. */
+  readonly strategyBaseDir?: string;
 }
 
 export interface ReplayResult {
@@ -92,8 +102,9 @@ export function withFaultIdentity(cfg: RunConfig, plan: FaultPlan): RunConfig {
 export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
   const clock = opts.wallClock ?? (() => performance.now());
   const started = clock();
-  const cfg = opts.config;
-  if (!existsSync(opts.dataPath)) throw new ReckonError('USAGE', `${opts.dataPath}: no such market data file`);
+  const baseDir = opts.strategyBaseDir ?? process.cwd();
+  const cfg = strategyIdentity(opts.config, baseDir);
+  const source = opts.source ?? await inspectMarketData(opts.dataPath, { data: cfg.raw.data, instruments: cfg.instrumentById });
   mkdirSync(opts.outDir, { recursive: true });
   const spec = parseJournalSpec(opts.journal ?? join(opts.outDir, 'journal.db'));
   const remote = spec.kind === 'postgres' ? await openRemoteJournal(spec.label, opts.resume ?? false) : null;
@@ -106,21 +117,29 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
     const v = verifyJournal(journalPath);
     if (!v.ok) throw new ReckonError('JOURNAL_INTEGRITY', `${journalPath}: cannot resume, journal broken at seq ${v.firstBadSeq}: ${v.reason}`);
   }
-  const sqlite = remote ?? SqliteJournal.open(journalPath, { durability: cfg.raw.journal.durability, batchSize: cfg.raw.journal.batchSize });
+  // Strategy modules load (and fail: exit 2) before the journal is opened.
+  const ports = new LatePorts();
+  const strategies = await loadStrategies(cfg, ports, { baseDir });
+  const sqlite = remote ?? SqliteJournal.open(journalPath, { durability: cfg.raw.journal.durability, batchSize: cfg.raw.journal.batchSize, anchor: 'head-file' });
   const resuming = exists && sqlite.lastSeq() > 0 ? new ResumingJournal(sqlite) : null;
   const journal: EmbeddedJournalStore = resuming ?? sqlite;
 
   const prices = new PriceFile(join(opts.outDir, 'prices.csv'), cfg.instruments);
-  const engine = new Engine({ config: cfg, journal, intentIdPrefix: opts.intentIdPrefix, marketObserver: prices.onBar, trackEquity: true });
-  const loop = new EventTimeLoop(engine, simGatewayFor(cfg, opts.faults));
+  const engine = new Engine({ config: cfg, journal, intentIdPrefix: opts.intentIdPrefix, marketObserver: prices.onBar, trackEquity: true, strategies });
+  ports.bind(engine.ports);
+  // The run's own folds (held-back time, P&L) see every record as it is stepped: nothing leaves the process.
+  const bus = new InProcessBus();
+  const folds = new RunFolds(cfg);
+  folds.attach(bus);
+  const loop = new EventTimeLoop(engine, simGatewayFor(cfg, opts.faults), { onStep: (r) => { for (const rec of r.records) bus.publish(rec); } });
   const quarantine = new QuarantineWriter(join(opts.outDir, 'rejected-rows.csv'));
-  const totalBytes = statSync(opts.dataPath).size;
   let failed = true;
+  let data: DataSummary | undefined;
   try {
-    loop.input({ kind: 'start', run: { runId: `run-${cfg.hash.slice(0, 12)}`, dataName: basename(opts.dataPath), dataBytes: totalBytes, mode: 'replay', version: RECKON_VERSION,
+    loop.input({ kind: 'start', run: { runId: `run-${cfg.hash.slice(0, 12)}`, dataName: source.name, dataBytes: source.bytes, mode: 'replay', version: RECKON_VERSION,
       ...(opts.faults === undefined ? {} : { faults: describeFaultPlan(opts.faults) }) } });
-    const result = await readBars({
-      path: opts.dataPath, instruments: cfg.instrumentById, badRows: opts.badRows ?? 'fail',
+    const result = await readMarketData(source, {
+      instruments: cfg.instrumentById, badRows: opts.badRows ?? 'fail', data: cfg.raw.data, bounds: rowBoundsForConfig(cfg),
       onBar: (bar) => loop.bar(bar),
       onRejected: (row) => { quarantine.write(row); loop.input({ kind: 'rejected_row', row }); },
       onChunk: remote === null ? (p) => {
@@ -134,6 +153,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
     loop.finish(result.sha256, result.lastLine);
     if (remote) await remote.settle();
     else journal.commitSync();
+    data = result.summary;
     failed = false;
   } finally {
     // Whatever was decided before an error is committed, so the journal still verifies.
@@ -141,12 +161,13 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
     prices.close();
     await quarantine.close();
     if (failed) await remote?.close().catch(() => undefined);
+    await closeStrategies(strategies);
   }
   writeEquityFile(join(opts.outDir, 'equity.csv'), engine.equity?.points ?? []);
   const head = { path: journalPath, lastSeq: journal.lastSeq(), headHash: journal.headHash() };
   if (remote) await remote.close();
   else journal.closeSync();
-  const summary = buildSummary(engine, cfg, head, clock() - started);
+  const summary: Summary = { ...buildSummary(engine, cfg, head, clock() - started, folds), data };
   writeFileSync(join(opts.outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   return { summary, outDir: opts.outDir, journalPath, resumedRecords: resuming?.verified ?? 0 };
 }

@@ -10,6 +10,7 @@
 import { ReckonError } from '../domain/errors.js';
 import type { AnyDraft, JournalRecord } from '../records/records.js';
 import type { EmbeddedJournalStore, JournalStore } from './store.js';
+import { PLAIN_CHAIN, type JournalChain } from './hash.js';
 
 export class AwaitedCommitJournal implements EmbeddedJournalStore {
   private last: Promise<number> | null = null;
@@ -19,6 +20,9 @@ export class AwaitedCommitJournal implements EmbeddedJournalStore {
   constructor(private readonly store: JournalStore) {}
 
   get location(): string | null { return this.store.location; }
+
+  /** PostgreSQL journals seal with the plain chain of the current format. */
+  get chain(): JournalChain { return PLAIN_CHAIN; }
 
   append(draft: AnyDraft): JournalRecord {
     this.raise();

@@ -10,30 +10,23 @@ export interface ExportOptions {
 }
 
 /**
- * Streams the journal at `path` to `write`, one JSON object per call (no trailing newline), in
- * seq order, in constant memory. Does not verify the chain: run verifyJournal first if the
- * file may have been tampered with (an altered payload is exported as stored).
+ * The journal at `path` as JSON lines (no trailing newline), in seq order, in constant memory;
+ * the connection closes when iteration ends or stops early. Does not verify the chain: run
+ * verifyJournal first if the file may have been tampered with (an altered payload is exported
+ * as stored).
  *
  * @example
- * const out = fs.createWriteStream('journal.jsonl');   // or collect lines in tests
- * exportJournal('run.journal.db', (line) => out.write(line + '\n'));
- * // {"seq":1,"ts":1700000000000,"type":"S01.intent","account":"acc-1","instrument":"BTC-USD",
+ * for (const line of exportLines('run.journal.db', { fromSeq: 100 })) out.write(line + '\n');
+ * // {"seq":100,"ts":1700000000000,"type":"S01.intent","account":"acc-1","instrument":"BTC-USD",
  * //  "correlationId":"intent-1","causationSeq":null,"schema":1,"hash":"…","payload":{…}}
  */
-export function exportJournal(
-  path: string, write: (line: string) => void, opts: ExportOptions = {},
-): { records: number; lastSeq: number } {
-  const db = openJournalDatabase(path, { readonly: true });
+export function* exportLines(path: string, opts: ExportOptions = {}): Generator<string, void> {
+  const { db } = openJournalDatabase(path, { readonly: true });
   try {
-    let records = 0;
-    let lastSeq = 0;
     const stmt = db.prepare(`${SELECT_ROWS} WHERE seq >= ? ORDER BY seq`);
     for (const r of stmt.iterate(firstSeq(opts.fromSeq)) as IterableIterator<JournalRow>) {
-      write(exportLine(r));
-      records++;
-      lastSeq = r.seq;
+      yield exportLine(r);
     }
-    return { records, lastSeq };
   } finally {
     db.close();
   }
@@ -48,4 +41,24 @@ export function exportLine(r: JournalRow): string {
     `,"instrument":${JSON.stringify(r.instrument)},"correlationId":${JSON.stringify(r.correlation_id)}` +
     `,"causationSeq":${JSON.stringify(r.causation_seq)},"schema":${r.schema},"hash":${JSON.stringify(r.hash)}` +
     `,"payload":${r.payload}}`;
+}
+
+/**
+ * Streams the journal at `path` to `write`, one JSON object per call; returns what it wrote.
+ *
+ * @example
+ * const lines: string[] = [];
+ * exportJournal('run.journal.db', (line) => lines.push(line)); // { records: 1200, lastSeq: 1200 }
+ */
+export function exportJournal(
+  path: string, write: (line: string) => void, opts: ExportOptions = {},
+): { records: number; lastSeq: number } {
+  let records = 0;
+  let lastSeq = 0;
+  for (const line of exportLines(path, opts)) {
+    write(line);
+    records++;
+    lastSeq = Number(/^\{"seq":(\d+)/.exec(line)![1]);
+  }
+  return { records, lastSeq };
 }

@@ -1,5 +1,5 @@
 import type { AnyDraft, JournalRecord } from '../records/records.js';
-import { sealRecord } from './hash.js';
+import { defaultChain, sealRecord, type JournalChain } from './hash.js';
 import { asAsync, GENESIS_HASH, type EmbeddedJournalStore } from './store.js';
 
 /**
@@ -11,10 +11,11 @@ export class MemoryJournal implements EmbeddedJournalStore {
   private readonly records: JournalRecord[] = [];
   private seq = 0;
   private head = GENESIS_HASH;
-  constructor(private readonly keep = true) {}
+  /** `chain` defaults to the current format, keyed when RECKON_JOURNAL_KEY is set (as SqliteJournal). */
+  constructor(private readonly keep = true, readonly chain: JournalChain = defaultChain()) {}
 
   append(draft: AnyDraft): JournalRecord {
-    const { record } = sealRecord(draft, this.seq + 1, this.head);
+    const { record } = sealRecord(draft, this.seq + 1, this.head, this.chain);
     this.seq = record.seq;
     this.head = record.hash;
     if (this.keep) this.records.push(record);

@@ -13,9 +13,10 @@ import { openJournalForRead } from './open.js';
 import type { JournalHeads, PgRowReader } from './postgres-read.js';
 import { isPostgresUrl, parsePgJournalUrl, type PgJournalAddress } from './postgres-url.js';
 import { SqliteJournal, type Durability } from './sqlite.js';
-import { openJournalDatabase, readLastRow, readRecordedHead, rowToRecord, SELECT_ROWS, type JournalRow } from './sqlite-schema.js';
+import type { JournalFormat } from './hash.js';
+import { openJournalDatabase, readLastRow, readRecordedHead, rowToRecord, SELECT_ROWS, WRITE_HEAD, type JournalRow } from './sqlite-schema.js';
 import { asAsync, type JournalStore } from './store.js';
-import { verifyJournal, verifyRecordsAsync, type VerifyResult, type VerifyRow } from './verify.js';
+import { verifyJournal, verifyRecordsAsync, type Anchor, type VerifyResult, type VerifyRow } from './verify.js';
 
 export type { JournalHeads } from './postgres-read.js';
 
@@ -50,8 +51,8 @@ export interface JournalSource {
   /** Committed records in [fromSeq, toSeq], in seq order (gap fill: keep the range bounded). */
   range(fromSeq: number, toSeq: number): Promise<JournalRecord[]>;
   heads(): Promise<JournalHeads>;
-  /** The chain check of `journal verify`, over one consistent snapshot. */
-  verify(): Promise<VerifyResult>;
+  /** The chain check of `journal verify`, over one consistent snapshot, against anchors held outside it. */
+  verify(opts?: { readonly anchors?: readonly Anchor[] }): Promise<VerifyResult>;
   /** Export lines (see export.ts) from `opts.fromSeq` up to `opts.toSeq`. */
   exportTo(write: (line: string) => void, opts?: ExportOptions & { toSeq?: number }): Promise<{ records: number; lastSeq: number }>;
   close(): Promise<void>;
@@ -112,7 +113,7 @@ export async function withLocalJournal<T>(spec: string | JournalSpec, fn: (path:
     const reader = await PgRowReader.open(s.address);
     try {
       await reader.snapshot(async (view) => {
-        const db = openJournalDatabase(path, { readonly: false, durability: 'off' });
+        const { db } = openJournalDatabase(path, { readonly: false, durability: 'off', key: null });
         try {
           await copyRows(db, view.rows(), (await view.heads()).recorded);
         } finally {
@@ -135,7 +136,7 @@ async function copyRows(db: Database.Database, pages: AsyncIterable<JournalRow[]
   for await (const page of pages) {
     for (const r of page) insert.run(r.seq, r.ts, r.type, r.account, r.instrument, r.correlation_id, r.causation_seq, r.schema, r.payload, r.hash);
   }
-  if (head) db.prepare(`INSERT INTO journal_meta (key, value) VALUES ('head', ?)`).run(`${head.seq} ${head.hash}`);
+  if (head) db.prepare(WRITE_HEAD).run(head.seq, head.hash, null);
   db.exec('COMMIT');
 }
 
@@ -148,6 +149,7 @@ function verifyRowOf(r: JournalRow): VerifyRow {
 
 class SqliteSource implements JournalSource {
   private db: Database.Database | null = null;
+  private format: JournalFormat = 2;
   constructor(readonly location: string, readonly name: string) {
     this.conn(); // fails now (BAD_INPUT) if the file is not a journal
   }
@@ -161,10 +163,11 @@ class SqliteSource implements JournalSource {
 
   heads(): Promise<JournalHeads> {
     const last = readLastRow(this.conn());
-    return Promise.resolve({ lastSeq: last.lastSeq, headHash: last.headHash, recorded: readRecordedHead(this.conn()) });
+    const db = this.conn();
+    return Promise.resolve({ lastSeq: last.lastSeq, headHash: last.headHash, recorded: readRecordedHead(db, this.format) });
   }
 
-  verify(): Promise<VerifyResult> { return Promise.resolve(verifyJournal(this.location)); }
+  verify(opts: { readonly anchors?: readonly Anchor[] } = {}): Promise<VerifyResult> { return Promise.resolve(verifyJournal(this.location, opts)); }
 
   exportTo(write: (line: string) => void, opts: ExportOptions & { toSeq?: number } = {}): Promise<{ records: number; lastSeq: number }> {
     if (opts.toSeq === undefined) return Promise.resolve(exportJournal(this.location, write, opts));
@@ -186,7 +189,11 @@ class SqliteSource implements JournalSource {
   }
 
   private conn(): Database.Database {
-    this.db ??= openJournalDatabase(this.location, { readonly: true });
+    if (this.db === null) {
+      const opened = openJournalDatabase(this.location, { readonly: true });
+      this.db = opened.db;
+      this.format = opened.info.format;
+    }
     return this.db;
   }
 }
@@ -198,13 +205,13 @@ class PgSource implements JournalSource {
   range(fromSeq: number, toSeq: number): Promise<JournalRecord[]> { return this.reader.range(fromSeq, toSeq); }
   heads(): Promise<JournalHeads> { return this.reader.heads(); }
 
-  verify(): Promise<VerifyResult> {
+  verify(opts: { readonly anchors?: readonly Anchor[] } = {}): Promise<VerifyResult> {
     return this.reader.snapshot(async (view) => {
       const head = (await view.heads()).recorded;
       const rows = async function* (): AsyncGenerator<VerifyRow> {
         for await (const page of view.rows()) for (const r of page) yield verifyRowOf(r);
       };
-      return verifyRecordsAsync(rows(), { head });
+      return verifyRecordsAsync(rows(), { head, anchors: opts.anchors ?? [] });
     });
   }
 

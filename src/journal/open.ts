@@ -67,7 +67,7 @@ export class JournalReader implements IterableIterator<JournalRecord> {
  * for (const record of openJournalForRead('run.journal.db')) fold(state, record);
  */
 export function openJournalForRead(path: string, fromSeq = 1): JournalReader {
-  return new JournalReader(openJournalDatabase(path, { readonly: true }), fromSeq);
+  return new JournalReader(openJournalDatabase(path, { readonly: true }).db, fromSeq);
 }
 
 /**
@@ -78,7 +78,7 @@ export function openJournalForRead(path: string, fromSeq = 1): JournalReader {
  * journalHead('a.db').headHash === journalHead('b.db').headHash; // same inputs, same journal
  */
 export function journalHead(path: string): { lastSeq: number; headHash: string } {
-  const db = openJournalDatabase(path, { readonly: true });
+  const { db } = openJournalDatabase(path, { readonly: true });
   try {
     return readLastRow(db);
   } finally {

@@ -31,7 +31,10 @@ import { hostname } from 'node:os';
 import postgres from 'postgres';
 import { ReckonError } from '../domain/errors.js';
 import type { PgJournalAddress } from './postgres-url.js';
-import { JOURNAL_FORMAT } from './sqlite-schema.js';
+import { CURRENT_FORMAT } from './hash.js';
+
+/** The record encoding of PostgreSQL journals: the current format (hash.ts), plain chain. */
+const JOURNAL_FORMAT = `reckon-journal/${CURRENT_FORMAT}`;
 
 export { isPostgresUrl, parsePgJournalUrl, type PgJournalAddress } from './postgres-url.js';
 

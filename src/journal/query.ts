@@ -12,7 +12,7 @@ export class JournalQuery {
 
   /** @example new JournalQuery('out/serve/journal.db').chain('intent-017') */
   constructor(path: string) {
-    this.db = openJournalDatabase(path, { readonly: true });
+    this.db = openJournalDatabase(path, { readonly: true }).db;
     this.byCorrelation = this.db.prepare(`${SELECT_ROWS} WHERE correlation_id = ? ORDER BY seq LIMIT 5000`);
   }
 

@@ -7,7 +7,7 @@
  */
 import { ReckonError } from '../domain/errors.js';
 import type { AnyDraft, JournalRecord } from '../records/records.js';
-import { sealRecord } from './hash.js';
+import { sealRecord, type JournalChain } from './hash.js';
 import { asAsync, GENESIS_HASH, type EmbeddedJournalStore } from './store.js';
 
 export class ResumingJournal implements EmbeddedJournalStore {
@@ -26,6 +26,7 @@ export class ResumingJournal implements EmbeddedJournalStore {
   }
 
   get location(): string | null { return this.store.location; }
+  get chain(): JournalChain { return this.store.chain; }
 
   /** True while records are still being checked against the existing journal. */
   get replaying(): boolean { return this.seq < this.storedLast; }
@@ -35,7 +36,7 @@ export class ResumingJournal implements EmbeddedJournalStore {
 
   append(draft: AnyDraft): JournalRecord {
     if (this.seq >= this.storedLast) return this.store.append(draft);
-    const { record } = sealRecord(draft, this.seq + 1, this.head);
+    const { record } = sealRecord(draft, this.seq + 1, this.head, this.store.chain);
     const stored = this.stored.next();
     if (stored.done || stored.value.hash !== record.hash) {
       const got = stored.done ? 'nothing' : `${stored.value.type} ${JSON.stringify(stored.value.payload).slice(0, 160)}`;

@@ -36,7 +36,7 @@ function writeJournal(n: number, batchSize = 1024): string {
 /** Tampers with the file through a raw connection, as an attacker (or a stray tool) would. */
 function tamper(path: string, sql: string): void {
   const db = new Database(path);
-  db.exec('DROP TRIGGER journal_no_update; DROP TRIGGER journal_no_delete;');
+  db.exec('DROP TRIGGER journal_no_update; DROP TRIGGER journal_no_delete; DROP TRIGGER journal_append_only;');
   db.exec(sql);
   db.close();
 }
@@ -82,23 +82,26 @@ describe('SqliteJournal', () => {
     expect(records.map((r) => r.seq)).toEqual(Array.from({ length: 2500 }, (_, i) => i + 1));
     expect(records).toEqual(ref.all());
     const v = verifyJournal(path);
-    expect(v).toEqual({ ok: true, records: 2500, lastSeq: 2500, headHash: ref.headHash() });
+    expect(v).toMatchObject({ ok: true, records: 2500, lastSeq: 2500, headHash: ref.headHash() });
   });
 
-  it('resumes after a writer died with a partly filled buffer and ends on the same head', () => {
+  it('resumes after a writer left a partly filled buffer and ends on the same head', () => {
     const path = freshPath();
     const drafts = makeDrafts(3000);
     const dead = SqliteJournal.open(path, { batchSize: 1024 });
     for (const d of drafts.slice(0, 1500)) dead.append(d); // 1024 committed, 476 only in memory
-    // The process "dies": its buffer is lost. A new writer resumes from the committed rows and
-    // the engine re-derives the records after them.
+    // While it lives, nobody else may write.
+    expectReckonError(() => SqliteJournal.open(path), 'JOURNAL_LOCKED', /open for writing by pid \d+/);
+    // It "dies" (a real SIGKILL is in lock.int.test.ts): its buffer is lost, its lock removed. A new
+    // writer resumes from the committed rows and the engine re-derives the records after them.
+    rmSync(`${path}.lock`);
     const resumed = SqliteJournal.open(path, { batchSize: 1024 });
     expect(resumed.lastSeq()).toBe(1024);
     for (const d of drafts.slice(1024)) resumed.append(d);
     resumed.closeSync();
     expect(journalHead(path)).toEqual({ lastSeq: 3000, headHash: reference(3000).headHash() });
     expect(verifyJournal(path).ok).toBe(true);
-    // The dead writer's lost buffer can never be committed over the resumed chain.
+    // Without the lock, the dead writer's lost buffer still can never be committed over the resumed chain.
     expectReckonError(() => dead.closeSync(), 'JOURNAL_INTEGRITY', /seq 1025\.\. already committed/);
   });
 
@@ -179,6 +182,7 @@ describe('SqliteJournal', () => {
 
     const wrongFormat = writeJournal(3);
     const raw = new Database(wrongFormat);
+    raw.exec('DROP TRIGGER journal_meta_no_update');
     raw.prepare(`UPDATE journal_meta SET value = 'reckon-journal/9' WHERE key = 'format'`).run();
     raw.close();
     expectReckonError(() => openJournalForRead(wrongFormat), 'BAD_INPUT', /format is 'reckon-journal\/9'/);
@@ -195,9 +199,10 @@ describe('SqliteJournal', () => {
     expect(verifyJournal(path).ok).toBe(true);
   });
 
-  it('detects a second writer that forked the journal', () => {
+  it('detects a second writer that forked the journal (its lock file deleted by hand)', () => {
     const path = writeJournal(10);
     const a = SqliteJournal.open(path);
+    rmSync(`${path}.lock`);
     const b = SqliteJournal.open(path);
     const more = makeDrafts(40, 10); // > 32 rows: exercises the multi-row INSERT path
     for (const d of more) b.append(d);
@@ -222,13 +227,13 @@ describe('SqliteJournal', () => {
 describe('verifyJournal', () => {
   it('accepts an intact journal', () => {
     const path = writeJournal(500, 64);
-    expect(verifyJournal(path)).toEqual({ ok: true, records: 500, lastSeq: 500, headHash: reference(500).headHash() });
+    expect(verifyJournal(path)).toEqual({ ok: true, records: 500, lastSeq: 500, headHash: reference(500).headHash(), format: 2, keyed: false, anchors: [], notes: [] });
   });
 
   it('accepts an empty journal with 0 records', () => {
     const path = freshPath();
     SqliteJournal.open(path).closeSync();
-    expect(verifyJournal(path)).toEqual({ ok: true, records: 0, lastSeq: 0, headHash: GENESIS_HASH });
+    expect(verifyJournal(path)).toEqual({ ok: true, records: 0, lastSeq: 0, headHash: GENESIS_HASH, format: 2, keyed: false, anchors: [], notes: [] });
     expect(journalHead(path)).toEqual({ lastSeq: 0, headHash: GENESIS_HASH });
     expect([...openJournalForRead(path)]).toEqual([]);
   });

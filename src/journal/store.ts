@@ -8,6 +8,7 @@
  * memory) also commit synchronously, which the replay loop uses per input chunk.
  */
 import type { AnyDraft, JournalRecord } from '../records/records.js';
+import type { JournalChain } from './hash.js';
 
 export interface JournalStore {
   /** File path or connection label (never a password); null for the in-memory store. */
@@ -33,6 +34,8 @@ export interface JournalStore {
 
 /** A store in this process (SQLite file, memory): it can also commit, read and close synchronously. */
 export interface EmbeddedJournalStore extends JournalStore {
+  /** The journal's format and key: what `sealRecord` needs to reproduce its hashes (resume). */
+  readonly chain: JournalChain;
   commitSync(): number;
   readSync(fromSeq?: number): IterableIterator<JournalRecord>;
   closeSync(): void;

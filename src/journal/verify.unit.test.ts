@@ -22,8 +22,8 @@ describe('verifyRecords (store-independent)', () => {
   it('accepts MemoryJournal records and reports the head', () => {
     const m = journal(40);
     expect(verifyRecords(rowsOf(m.all()), { head: { seq: 40, hash: m.headHash() } }))
-      .toEqual({ ok: true, records: 40, lastSeq: 40, headHash: m.headHash() });
-    expect(verifyRecords([])).toEqual({ ok: true, records: 0, lastSeq: 0, headHash: GENESIS_HASH });
+      .toEqual({ ok: true, records: 40, lastSeq: 40, headHash: m.headHash(), format: 2, keyed: false, anchors: [], notes: [] });
+    expect(verifyRecords([])).toEqual({ ok: true, records: 0, lastSeq: 0, headHash: GENESIS_HASH, format: 2, keyed: false, anchors: [], notes: [] });
   });
 
   it('names the first bad seq for altered, missing, repeated and reordered rows', () => {

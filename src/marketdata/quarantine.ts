@@ -13,8 +13,9 @@ function quote(text: string): string {
 }
 
 /**
- * Writes rejected rows as CSV `line,reason,raw` (reason and raw always quoted). The file is
- * created on the first row only, so a clean input leaves no quarantine file behind.
+ * Writes rejected rows as CSV `file,line,reason,raw` (file, reason and raw always quoted; file is
+ * the data file's name, which tells the files of a directory input apart). The file is created
+ * on the first row only, so a clean input leaves no quarantine file behind.
  *
  * @example
  * const q = new QuarantineWriter('out/rejected-rows.csv');
@@ -44,10 +45,10 @@ export class QuarantineWriter {
       s.on('error', (err) => {
         this.error ??= err;
       });
-      s.write('line,reason,raw\n');
+      s.write('file,line,reason,raw\n');
       this.stream = s;
     }
-    this.stream.write(`${row.line},${quote(row.reason)},${quote(row.raw)}\n`);
+    this.stream.write(`${quote(row.file)},${row.line},${quote(row.reason)},${quote(row.raw)}\n`);
     this.rows++;
   }
 

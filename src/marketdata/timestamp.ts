@@ -17,6 +17,29 @@ export function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146097 + doe - 719468;
 }
 
+/**
+ * Days since 1970-01-01 of a date, remembering the last one asked: bars come in runs of the same
+ * day, so the hot paths mostly skip the calendar arithmetic.
+ *
+ * @example
+ * const cache = new DayCache();
+ * cache.of(2026, 1, 5) // 20458
+ */
+export class DayCache {
+  private y = -1;
+  private m = -1;
+  private d = -1;
+  private days = 0;
+
+  of(y: number, m: number, d: number): number {
+    if (d === this.d && m === this.m && y === this.y) return this.days;
+    this.y = y;
+    this.m = m;
+    this.d = d;
+    return (this.days = daysFromCivil(y, m, d));
+  }
+}
+
 export function isLeapYear(y: number): boolean {
   return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
 }

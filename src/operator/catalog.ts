@@ -24,6 +24,7 @@ export type FailureCode =
   | 'STALE_PROVIDER_SNAPSHOT'
   | 'STALE_MARKET_DATA'
   | 'BAD_INPUT_QUARANTINED'
+  | 'STRATEGY_ERROR'
   | 'JOURNAL_INTEGRITY';
 
 export interface Escalation {
@@ -243,6 +244,17 @@ export const FAILURE_CATALOG: readonly FailureEntry[] = [
       'Fix the source data and re-run if the row mattered.',
     ],
     escalation: [],
+  },
+  {
+    code: 'STRATEGY_ERROR', title: 'Strategy output unusable for one bar', severity: 'warning', opensIncident: false,
+    detection: 'A strategy\'s onBar threw, or returned something that is not a valid target: not a signed decimal string, off the instrument\'s size increment, above its maxPosition, an instrument the strategy does not trade, or a malformed signal. The flag names the strategy id, the bar line and the reason.',
+    automaticAction: 'That bar\'s output is discarded (no S01 intent); the strategy\'s previous target stands and the run goes on. A module that cannot be loaded, exports the wrong shape or does not return within its timeoutMs stops the run instead (exit 2), before or at that bar.',
+    operatorSteps: [
+      'Read the reason and the bar line in the flag; open that line of the input file.',
+      'Reproduce it in a unit test with runStrategyOnCsv over the same CSV (docs/strategies.md), fix the strategy, and re-run.',
+      'Targets are decimal strings at the size increment: ctx.target(x) rounds a float onto the increment and within maxPosition.',
+    ],
+    escalation: [{ afterMs: 1 * HOUR, severity: 'critical', action: 'Repeated strategy errors for an hour: the strategy is not trading what it means to; stop it and fix it.' }],
   },
   {
     code: 'JOURNAL_INTEGRITY', title: 'Journal hash chain broken', severity: 'critical', opensIncident: true,

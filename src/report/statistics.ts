@@ -5,6 +5,8 @@
  *   day), risk-free rate 0, Sharpe with the sample standard deviation, Sortino with the downside
  *   deviation against 0 over all days;
  * - CAGR over the span from the first to the last equity point in 365-day years;
+ * - annualised figures (CAGR, Sharpe, Sortino) are marked not meaningful under 90 days of data
+ *   (`annualisedMeaningful`): a few weeks compounded to a year say nothing about a strategy;
  * - max drawdown as a positive percentage of the running peak (the starting equity is the first
  *   peak); its duration is the longest time under a previous peak, until recovery or the end;
  * - trades are fills; round trips close FIFO per (account, instrument) and are net of fees (each
@@ -27,6 +29,18 @@ export interface EquityStatistics {
   readonly maxDrawdownPct: number;
   /** Longest time under a previous peak (until recovery or the end of the run). */
   readonly maxDrawdownDurationMs: number;
+  /** Days from the first to the last equity point (2 decimals). */
+  readonly spanDays: number;
+  /** False under MIN_ANNUALISED_DAYS of data: CAGR and the annualised ratios are shown with that caveat. */
+  readonly annualisedMeaningful: boolean;
+}
+
+/** Shortest span of data for which annualised figures are quoted without a caveat. */
+export const MIN_ANNUALISED_DAYS = 90;
+
+/** The caveat for annualised figures of a short run, or null when they are meaningful. */
+export function annualisedCaveat(spanDays: number): string | null {
+  return spanDays >= MIN_ANNUALISED_DAYS ? null : `not meaningful under ${MIN_ANNUALISED_DAYS} days of data: ${spanDays.toFixed(1)} days`;
 }
 
 export interface InstrumentTradeRow {
@@ -74,7 +88,7 @@ export function r6(x: number): number {
 /** Equity statistics of points (equity in integer money units at 6 decimals, ts epoch ms). */
 export function equityStatistics(points: readonly { ts: number; equity: number }[], startingEquity: number): EquityStatistics {
   if (points.length === 0 || startingEquity <= 0) {
-    return { totalReturnPct: 0, cagrPct: null, sharpe: 0, sortino: null, maxDrawdownPct: 0, maxDrawdownDurationMs: 0 };
+    return { totalReturnPct: 0, cagrPct: null, sharpe: 0, sortino: null, maxDrawdownPct: 0, maxDrawdownDurationMs: 0, spanDays: 0, annualisedMeaningful: false };
   }
   const first = points[0]!;
   const last = points[points.length - 1]!;
@@ -129,6 +143,8 @@ export function equityStatistics(points: readonly { ts: number; equity: number }
     sortino: sortino === null ? null : r6(sortino),
     maxDrawdownPct: r6(maxDd * 100),
     maxDrawdownDurationMs: maxDur,
+    spanDays: Math.round((span / DAY_MS) * 100) / 100,
+    annualisedMeaningful: span >= MIN_ANNUALISED_DAYS * DAY_MS,
   };
 }
 

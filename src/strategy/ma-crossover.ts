@@ -1,40 +1,43 @@
-import { EMA } from 'trading-signals';
-import type { Instrument } from '../domain/types.js';
-import type { Bar } from '../marketdata/bar.js';
-import type { Strategy, TargetSignal } from './strategy.js';
+import type { Strategy } from './api.js';
 
-/**
- * Trend following: long `quantity` while the fast EMA of closes is above the slow EMA, short
- * while below. Indicators run on exact integer prices (in price units), so signals are
- * scale-free; only the direction comes from the floats, never the quantity.
- */
-export class MaCrossover implements Strategy {
-  readonly kind = 'ma-crossover';
-  private readonly fast: EMA;
-  private readonly slow: EMA;
-  private bars = 0;
-  private target = 0;
-
-  constructor(
-    readonly id: string,
-    readonly account: string,
-    readonly instrument: Instrument,
-    private readonly quantity: number,
-    private readonly params: { readonly fast: number; readonly slow: number },
-  ) {
-    this.fast = new EMA(params.fast);
-    this.slow = new EMA(params.slow);
-  }
-
-  onBar(bar: Bar): TargetSignal | null {
-    const fast = this.fast.update(bar.close, false);
-    const slow = this.slow.update(bar.close, false);
-    if (++this.bars < this.params.slow) return null;
-    const want = fast > slow ? this.quantity : fast < slow ? -this.quantity : this.target;
-    if (want === this.target) return null;
-    this.target = want;
-    return { target: want, signal: { indicator: 'EMA crossover', fastPeriod: this.params.fast, slowPeriod: this.params.slow, fast: round4(fast), slow: round4(slow) } };
-  }
+/** Rounds an indicator value in real units to `decimals` (the instrument's price decimals + 4). */
+export function roundTo(x: number, decimals: number): number {
+  const f = 10 ** decimals;
+  const v = Math.round(x * f) / f;
+  return v === 0 ? 0 : v;
 }
 
-export const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;
+/**
+ * Trend following on the module API: long `quantity` while the fast EMA of closes is above the
+ * slow EMA, short while below, emitting only when the direction changes. Indicators run on real
+ * prices (floats); only the direction comes from them, the target is the configured decimal.
+ *
+ * @example
+ * // config: { "id": "trend", "kind": "ma-crossover", "instrument": "FIX-ALPHA", "quantity": "200", "params": { "fast": 60, "slow": 480 } }
+ */
+export const maCrossover: Strategy<{ fast: number; slow: number; quantity: string }> = {
+  name: 'ma-crossover',
+  params: { fast: 20, slow: 50, quantity: '1' },
+  create(ctx) {
+    const { fast: fastPeriod, slow: slowPeriod, quantity } = ctx.params;
+    const fast = new ctx.indicators.EMA(fastPeriod);
+    const slow = new ctx.indicators.EMA(slowPeriod);
+    const dp = ctx.instrument.priceDecimals + 4;
+    let bars = 0;
+    let direction = 0;
+    return {
+      onBar(bar) {
+        const f = fast.update(bar.close, false);
+        const s = slow.update(bar.close, false);
+        if (++bars < slowPeriod) return null;
+        const want = f > s ? 1 : f < s ? -1 : direction;
+        if (want === direction) return null;
+        direction = want;
+        return {
+          target: (want > 0 ? '+' : '-') + quantity,
+          signal: { indicator: 'EMA crossover', fastPeriod, slowPeriod, fast: roundTo(f, dp), slow: roundTo(s, dp) },
+        };
+      },
+    };
+  },
+};

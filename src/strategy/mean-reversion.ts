@@ -1,38 +1,36 @@
-import { RSI } from 'trading-signals';
-import type { Instrument } from '../domain/types.js';
-import type { Bar } from '../marketdata/bar.js';
-import { round4 } from './ma-crossover.js';
-import type { Strategy, TargetSignal } from './strategy.js';
+import type { Strategy } from './api.js';
+import { roundTo } from './ma-crossover.js';
 
 /**
- * Mean reversion on RSI: long `quantity` when RSI falls below `oversold`, short above
- * `overbought`, flat again when RSI crosses `exit` back toward the middle.
+ * Mean reversion on RSI, on the module API: long `quantity` when RSI falls below `oversold`,
+ * short above `overbought`, flat again when RSI crosses `exit` back toward the middle.
+ *
+ * @example
+ * // config: { "id": "revert", "kind": "mean-reversion", "instrument": "FIX-ALPHA", "quantity": "150",
+ * //           "params": { "period": 14, "oversold": 20, "overbought": 80, "exit": 50 } }
  */
-export class MeanReversion implements Strategy {
-  readonly kind = 'mean-reversion';
-  private readonly rsi: RSI;
-  private target = 0;
-
-  constructor(
-    readonly id: string,
-    readonly account: string,
-    readonly instrument: Instrument,
-    private readonly quantity: number,
-    private readonly params: { readonly period: number; readonly oversold: number; readonly overbought: number; readonly exit: number },
-  ) {
-    this.rsi = new RSI(params.period);
-  }
-
-  onBar(bar: Bar): TargetSignal | null {
-    const rsi = this.rsi.update(bar.close, false);
-    if (rsi === null) return null;
-    const p = this.params;
-    let want = this.target;
-    if (rsi < p.oversold) want = this.quantity;
-    else if (rsi > p.overbought) want = -this.quantity;
-    else if ((this.target > 0 && rsi >= p.exit) || (this.target < 0 && rsi <= p.exit)) want = 0;
-    if (want === this.target) return null;
-    this.target = want;
-    return { target: want, signal: { indicator: 'RSI', period: p.period, rsi: round4(rsi), oversold: p.oversold, overbought: p.overbought, exit: p.exit } };
-  }
-}
+export const meanReversion: Strategy<{ period: number; oversold: number; overbought: number; exit: number; quantity: string }> = {
+  name: 'mean-reversion',
+  params: { period: 14, oversold: 30, overbought: 70, exit: 50, quantity: '1' },
+  create(ctx) {
+    const p = ctx.params;
+    const rsi = new ctx.indicators.RSI(p.period);
+    let direction = 0;
+    return {
+      onBar(bar) {
+        const r = rsi.update(bar.close, false);
+        if (r === null) return null;
+        let want = direction;
+        if (r < p.oversold) want = 1;
+        else if (r > p.overbought) want = -1;
+        else if ((direction > 0 && r >= p.exit) || (direction < 0 && r <= p.exit)) want = 0;
+        if (want === direction) return null;
+        direction = want;
+        return {
+          target: want === 0 ? '0' : (want > 0 ? '+' : '-') + p.quantity,
+          signal: { indicator: 'RSI', period: p.period, rsi: roundTo(r, 4), oversold: p.oversold, overbought: p.overbought, exit: p.exit },
+        };
+      },
+    };
+  },
+};

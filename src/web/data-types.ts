@@ -6,8 +6,10 @@
 import type { FailureEntry } from '../operator/catalog.js';
 import type { PositionGaps } from '../records/records.js';
 import type { TradeStatistics } from '../report/statistics.js';
+import type { HeldBack } from '../report/held-back.js';
+import type { PnlView } from '../report/pnl.js';
 
-export const DATA_FORMAT_VERSION = 1;
+export const DATA_FORMAT_VERSION = 2;
 
 /** Intent statuses, in display order. */
 export const INTENT_STATUSES = [
@@ -90,6 +92,71 @@ export interface StateLog {
   readonly values: string[];
 }
 
+/** Lifecycle of an S07 flag or incident in the incidents list (flags have none). */
+export const INCIDENT_STATES = ['open', 'acknowledged', 'resolved', 'flag'] as const;
+export type IncidentState = (typeof INCIDENT_STATES)[number];
+
+/**
+ * Every S07 flag and incident_opened record, tied to an intent or not (a drift found by an
+ * interval check has none), with the records around it: what detected it and what that was
+ * caused by (causationSeq upwards), what the detection did automatically (adjustment, trading
+ * state change), and the operator's acknowledgement and resolution (by causationSeq and incident id).
+ */
+export interface IncidentColumns {
+  /** Record index of the flag or incident_opened record. */
+  readonly record: number[];
+  /** String index of the failure code. */
+  readonly code: number[];
+  readonly severity: number[];
+  /** String index of the incident id; -1 for a flag. */
+  readonly incidentId: number[];
+  /** Index into INCIDENT_STATES. */
+  readonly state: number[];
+  /** Intent (index into IntentColumns) whose chain holds the record; -1 when it has none. */
+  readonly intent: number[];
+  /** Record index of the acknowledgement (or the resolution when it came without one); -1 when none. */
+  readonly ack: number[];
+  /** Related record indices in seq order, the record itself included: chain[chainOff[i] .. chainOff[i+1]). */
+  readonly chainOff: number[];
+  readonly chain: number[];
+  /**
+   * Simulated faults (S05 fault_injected) on the instrument since its previous check, before the
+   * check that raised this: simulation metadata shown as context, not a causal link.
+   */
+  readonly faultOff: number[];
+  readonly faults: number[];
+}
+
+/** Per failure code: how often the journal has it, for the Playbooks view and the code filter. */
+export interface CodeCount {
+  readonly code: string;
+  readonly incidents: number;
+  readonly flags: number;
+  /** Flags and incidents not tied to an intent. */
+  readonly withoutIntent: number;
+  /** Intents whose chain carries the code. */
+  readonly intents: number;
+  /** Flags and incidents per instrument ('' for none), most first. */
+  readonly byInstrument: readonly (readonly [string, number])[];
+}
+
+/**
+ * What `reckon journal verify` said about the journal when the page was built. null: not
+ * checked (the pages `reckon run` writes come from the journal the same process just wrote).
+ */
+export type JournalVerification =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly firstBadSeq: number; readonly reason: string };
+
+export interface PageIntegrity {
+  readonly verification: JournalVerification | null;
+  /** Reading stopped before the end: the page holds the records up to `lastReadSeq` only. */
+  readonly unreadable: { readonly lastReadSeq: number; readonly reason: string } | null;
+}
+
+/** Integrity of a page built without checking its journal. */
+export const UNCHECKED_INTEGRITY: PageIntegrity = { verification: null, unreadable: null };
+
 export interface TraceData {
   readonly format: typeof DATA_FORMAT_VERSION;
   readonly title: string;
@@ -99,13 +166,18 @@ export interface TraceData {
   readonly strings: string[];
   readonly records: RecordColumns;
   readonly intents: IntentColumns;
+  readonly incidents: IncidentColumns;
+  readonly codes: readonly CodeCount[];
   readonly state: StateLog;
   readonly catalog: readonly FailureEntry[];
+  readonly integrity: PageIntegrity;
 }
 
 // ---------------------------------------------------------------- report
 
 export type { EquityStatistics, InstrumentTradeRow, TradeStatistics } from '../report/statistics.js';
+export type { HeldBack, OpenIncidentsByCode, RestrictedInstrument } from '../report/held-back.js';
+export type { PnlRow, PnlTotals, PnlView } from '../report/pnl.js';
 
 /** summary.json as the engine writes it (only what the report reads is typed strictly). */
 export interface RunSummary {
@@ -117,9 +189,12 @@ export interface RunSummary {
   readonly performance?: {
     readonly startingEquity: string; readonly endingEquity: string; readonly returnPct: number;
     readonly maxDrawdownPct: number; readonly sharpe: number; readonly trades: number; readonly fees: string;
+    readonly periodDays?: number; readonly annualisedMeaningful?: boolean;
   };
   readonly journal?: { readonly path: string; readonly lastSeq: number; readonly headHash: string };
   readonly throughput?: { readonly wallMs: number; readonly eventsPerSecond: number };
+  readonly heldBack?: HeldBack;
+  readonly pnl?: PnlView;
 }
 
 export interface PositionRow extends PositionGaps {
@@ -133,12 +208,18 @@ export interface IncidentCodeRow {
   readonly severity: string;
   readonly flags: number;
   readonly incidents: number;
+  /** Flags and incidents not tied to an intent (a drift found by an interval check). */
+  readonly withoutIntent: number;
+  /** Flags and incidents per instrument ('' for none), most first. */
+  readonly byInstrument: readonly (readonly [string, number])[];
   /** Up to 20 intent ids carrying the code, for links into the trace. */
   readonly intents: readonly string[];
 }
 
 export interface FlagRow {
   readonly seq: number;
+  /** The incident's id (trace link `#incident=ID`); null for a flag (`#incident=SEQ`). */
+  readonly incidentId: string | null;
   readonly ts: number;
   readonly code: string;
   readonly severity: string;
@@ -172,6 +253,8 @@ export interface Figure {
   readonly value: number | string | null;
   readonly unit: 'pct' | 'ratio' | 'money' | 'count' | 'duration' | 'share';
   readonly source: 'summary.json' | 'computed';
+  /** Why the figure should not be read at face value (annualised figures of a short run). */
+  readonly caveat?: string;
 }
 
 export interface ReportData {
@@ -201,4 +284,9 @@ export interface ReportData {
   readonly counts: Readonly<Record<string, number>> | null;
   readonly journal: { readonly lastSeq: number; readonly headHash: string } | null;
   readonly links: { readonly trace: string | null; readonly csv: readonly string[] };
+  readonly integrity: PageIntegrity;
+  /** P&L per instrument and in total (average cost), folded from the journal at the last close. */
+  readonly pnl: PnlView;
+  /** Restricted instruments, open incidents, risk rejections by rule. */
+  readonly heldBack: HeldBack;
 }

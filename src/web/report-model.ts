@@ -8,12 +8,13 @@ import { FAILURE_CATALOG } from '../operator/catalog.js';
 import type { JournalRecord } from '../records/records.js';
 import { averageEquity, equityStatistics, TradeStatsAccumulator } from '../report/statistics.js';
 import {
-  DATA_FORMAT_VERSION, type Figure, type FillPoint, type FlagRow, type IncidentCodeRow, type PositionRow, type PriceSeries, type ReportData,
-  type RunInfo, type RunSummary,
+  DATA_FORMAT_VERSION, type Figure, type FillPoint, type FlagRow, type IncidentCodeRow, type PageIntegrity, type PositionRow, type PriceSeries,
+  type ReportData, type RunInfo, type RunSummary, UNCHECKED_INTEGRITY,
 } from './data-types.js';
 import type { EquityRow } from './run-files.js';
 import { moneyUnits } from './run-files.js';
 import { runInfo } from './trace-model.js';
+import { ReportFolds } from './report-folds.js';
 
 export interface ReportInput {
   readonly records: Iterable<JournalRecord>;
@@ -28,17 +29,20 @@ export interface ReportInput {
   readonly csvFiles?: readonly string[];
   /** Fill markers kept per instrument (the rest are counted, not drawn). */
   readonly maxFillMarkers?: number;
+  /** What verification said of the journal; none: not checked. */
+  readonly integrity?: PageIntegrity;
 }
 
 const MAX_FLAGS = 500;
 
 export function buildReportData(input: ReportInput): ReportData {
   const trade = new TradeStatsAccumulator();
+  const folds = new ReportFolds();
   const fills: Record<string, FillPoint[]> = {};
   const execIds = new Set<string>();
   const lastRecon = new Map<string, PositionRow>();
   const byClass: Record<string, number> = {};
-  const codes = new Map<string, { flags: number; incidents: number; intents: Set<string> }>();
+  const codes = new Map<string, { flags: number; incidents: number; withoutIntent: number; byInstrument: Map<string, number>; intents: Set<string> }>();
   const flags: FlagRow[] = [];
   const closes = new Map<string, { ts: number[]; close: string[] }>();
   const maxMarkers = input.maxFillMarkers ?? 5000;
@@ -50,6 +54,7 @@ export function buildReportData(input: ReportInput): ReportData {
     if (firstTs === null && r.ts > 0) firstTs = r.ts; // a run record may carry ts 0
     lastTs = r.ts; lastSeq = r.seq; headHash = r.hash;
     trade.add(r);
+    folds.add(r);
     switch (r.type) {
       case 'S00.run': run = runInfo(run, r); break;
       case 'S01.intent':
@@ -88,11 +93,18 @@ export function buildReportData(input: ReportInput): ReportData {
         const p = r.payload;
         if (p.kind !== 'flag' && p.kind !== 'incident_opened') break;
         let c = codes.get(p.code);
-        if (!c) { c = { flags: 0, incidents: 0, intents: new Set() }; codes.set(p.code, c); }
+        if (!c) { c = { flags: 0, incidents: 0, withoutIntent: 0, byInstrument: new Map(), intents: new Set() }; codes.set(p.code, c); }
         if (p.kind === 'flag') c.flags++; else c.incidents++;
-        if (r.correlationId && c.intents.size < 20) c.intents.add(r.correlationId);
+        if (r.correlationId === null) c.withoutIntent++;
+        else if (c.intents.size < 20) c.intents.add(r.correlationId);
+        c.byInstrument.set(r.instrument ?? '', (c.byInstrument.get(r.instrument ?? '') ?? 0) + 1);
         flagsTotal++;
-        if (flags.length < MAX_FLAGS) flags.push({ seq: r.seq, ts: r.ts, code: p.code, severity: p.severity, instrument: r.instrument, intent: r.correlationId, message: p.message });
+        if (flags.length < MAX_FLAGS) {
+          flags.push({
+            seq: r.seq, incidentId: p.kind === 'incident_opened' ? p.incidentId : null, ts: r.ts, code: p.code, severity: p.severity,
+            instrument: r.instrument, intent: r.correlationId, message: p.message,
+          });
+        }
         break;
       }
       default: break;
@@ -106,12 +118,15 @@ export function buildReportData(input: ReportInput): ReportData {
   const starting = perf ? moneyUnits(perf.startingEquity) : points.length ? points[0]!.equity : 0;
   const eq = points.length && starting > 0 ? equityStatistics(points, starting) : null;
   const ts = trade.result(averageEquity(points));
+  const held = folds.result({ summary, equity, prices: input.prices ?? null, firstTs, lastTs });
+  const caveat = held.annualisedCaveat === null ? {} : { caveat: `annualised: ${held.annualisedCaveat}` };
 
   const positions = summary?.positions ?? [...lastRecon.values()].sort((a, b) => (a.instrument + a.account < b.instrument + b.account ? -1 : 1));
   const catalog = new Map(FAILURE_CATALOG.map((e) => [e.code as string, e]));
   const incidents: IncidentCodeRow[] = [...codes.entries()].map(([code, c]) => ({
     code, title: catalog.get(code)?.title ?? code, severity: catalog.get(code)?.severity ?? 'warning',
-    flags: c.flags, incidents: c.incidents, intents: [...c.intents],
+    flags: c.flags, incidents: c.incidents, withoutIntent: c.withoutIntent,
+    byInstrument: [...c.byInstrument.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)), intents: [...c.intents],
   })).sort((a, b) => b.flags + b.incidents - (a.flags + a.incidents) || (a.code < b.code ? -1 : 1));
 
   const fromSummary = <T,>(v: T | undefined, computed: T | null): [T | null, Figure['source']] =>
@@ -120,9 +135,9 @@ export function buildReportData(input: ReportInput): ReportData {
   const c = (v: number | string | null): [number | string | null, Figure['source']] => [v, 'computed'];
   const figures: Figure[] = [
     fig('returnPct', 'Total return', 'pct', fromSummary(perf?.returnPct, eq?.totalReturnPct ?? null)),
-    fig('cagrPct', 'CAGR', 'pct', c(eq?.cagrPct ?? null)),
-    fig('sharpe', 'Sharpe (daily, ann.)', 'ratio', fromSummary(perf?.sharpe, eq?.sharpe ?? null)),
-    fig('sortino', 'Sortino (daily, ann.)', 'ratio', c(eq?.sortino ?? null)),
+    { ...fig('cagrPct', 'CAGR', 'pct', c(eq?.cagrPct ?? null)), ...caveat },
+    { ...fig('sharpe', 'Sharpe (daily, ann.)', 'ratio', fromSummary(perf?.sharpe, eq?.sharpe ?? null)), ...caveat },
+    { ...fig('sortino', 'Sortino (daily, ann.)', 'ratio', c(eq?.sortino ?? null)), ...caveat },
     fig('maxDrawdownPct', 'Max drawdown', 'pct', fromSummary(perf?.maxDrawdownPct, eq?.maxDrawdownPct ?? null)),
     fig('maxDrawdownDurationMs', 'Max drawdown duration', 'duration', c(eq?.maxDrawdownDurationMs ?? null)),
     fig('winRate', 'Win rate (round trips)', 'share', c(ts.winRate)),
@@ -133,6 +148,8 @@ export function buildReportData(input: ReportInput): ReportData {
     fig('slippageVsArrival', 'Slippage vs arrival', 'money', c(ts.slippageVsArrival)),
     fig('startingEquity', 'Starting equity', 'money', fromSummary(perf?.startingEquity, equity?.length ? equity[0]!.equity : null)),
     fig('endingEquity', 'Ending equity', 'money', fromSummary(perf?.endingEquity, equity?.length ? equity[equity.length - 1]!.equity : null)),
+    fig('realizedPnl', 'Realized P&L (avg cost, net of fees)', 'money', c(held.pnl.total.realized)),
+    fig('unrealizedPnl', 'Unrealized P&L', 'money', c(held.pnl.total.unrealized)),
   ];
 
   const prices: PriceSeries[] = input.prices ? [...input.prices] : [...closes.entries()].sort(([a], [b]) => (a < b ? -1 : 1))
@@ -161,5 +178,8 @@ export function buildReportData(input: ReportInput): ReportData {
     counts: summary?.counts ?? null,
     journal: summary?.journal ? { lastSeq: summary.journal.lastSeq, headHash: summary.journal.headHash } : lastSeq ? { lastSeq, headHash } : null,
     links: { trace: input.traceHref === undefined ? 'trace.html' : input.traceHref, csv: input.csvFiles ?? [] },
+    integrity: input.integrity ?? UNCHECKED_INTEGRITY,
+    pnl: held.pnl,
+    heldBack: held.heldBack,
   };
 }

@@ -1,12 +1,14 @@
 /**
  * Builds the trace page's embedded data from journal records in one streaming pass: record
- * columns, intent chains with derived status, and the state change log.
+ * columns, intent chains with derived status, every flag and incident with its related records,
+ * and the state change log.
  */
 import { FAILURE_CATALOG } from '../operator/catalog.js';
 import { isOrderReport, RECORD_TYPES, type JournalRecord } from '../records/records.js';
 import {
-  DATA_FORMAT_VERSION, INTENT_STATUSES, type IntentColumns, type RecordColumns, type RunInfo, type StateLog, type TraceData,
+  DATA_FORMAT_VERSION, INTENT_STATUSES, type IntentColumns, type PageIntegrity, type RecordColumns, UNCHECKED_INTEGRITY, type RunInfo, type StateLog, type TraceData,
 } from './data-types.js';
+import { IncidentIndex } from './incident-index.js';
 import { IntentAccumulator } from './intent-status.js';
 import { Interner } from './interner.js';
 import { StateFolder } from './state-fold.js';
@@ -14,6 +16,7 @@ import { StateFolder } from './state-fold.js';
 const TYPE_INDEX = new Map<string, number>(RECORD_TYPES.map((t, i) => [t, i]));
 
 interface IntentBuild {
+  readonly index: number;
   readonly id: string;
   account: string;
   instrument: string | null;
@@ -42,6 +45,8 @@ export interface TraceOptions {
   readonly title?: string;
   /** Where the records came from (journal path), shown in the header. */
   readonly source?: string;
+  /** What verification said of the journal; none: not checked. */
+  readonly integrity?: PageIntegrity;
 }
 
 export function buildTraceData(records: Iterable<JournalRecord>, opts: TraceOptions = {}): TraceData {
@@ -64,6 +69,7 @@ export function buildTraceData(records: Iterable<JournalRecord>, opts: TraceOpti
   const intents: IntentBuild[] = [];
   const intentOf = new Map<string, IntentBuild>();
   const orderIntent = new Map<string, IntentBuild>();
+  const incidents = new IncidentIndex();
   let run: RunInfo | null = null;
   let prevTs = 0;
   let firstTs = 0;
@@ -73,7 +79,7 @@ export function buildTraceData(records: Iterable<JournalRecord>, opts: TraceOpti
   const intentFor = (id: string, r: JournalRecord): IntentBuild => {
     let it = intentOf.get(id);
     if (!it) {
-      it = { id, account: r.account, instrument: r.instrument, strategy: null, ask: '', chain: [], acc: new IntentAccumulator() };
+      it = { index: intents.length, id, account: r.account, instrument: r.instrument, strategy: null, ask: '', chain: [], acc: new IntentAccumulator() };
       intentOf.set(id, it);
       intents.push(it);
     }
@@ -116,6 +122,7 @@ export function buildTraceData(records: Iterable<JournalRecord>, opts: TraceOpti
       }
       if (it.instrument === null && r.instrument !== null) it.instrument = r.instrument;
     }
+    incidents.observe(i, r, it ? it.index : -1);
     i++;
   }
 
@@ -144,6 +151,8 @@ export function buildTraceData(records: Iterable<JournalRecord>, opts: TraceOpti
     ic.orderIds.push([...it.acc.orderIds].join(' '));
   }
 
+  // Interns codes and incident ids: before `strings` is handed out.
+  const incidentColumns = incidents.finish(rc.seq, rc.cause, rc.kind, str);
   return {
     format: DATA_FORMAT_VERSION,
     title: opts.title ?? 'Reckon trace',
@@ -153,8 +162,11 @@ export function buildTraceData(records: Iterable<JournalRecord>, opts: TraceOpti
     strings: str.strings,
     records: rc,
     intents: ic,
+    incidents: incidentColumns,
+    codes: incidents.codeCounts(intents.map((it) => it.acc.codes)),
     state,
     catalog: FAILURE_CATALOG,
+    integrity: opts.integrity ?? UNCHECKED_INTEGRITY,
   };
 }
 

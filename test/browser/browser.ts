@@ -44,9 +44,15 @@ export async function openFile(browser: Browser, file: string, opts: { hash?: st
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
   const t0 = performance.now();
+  page.setDefaultTimeout(STEP_MS);
   await page.goto(pathToFileURL(file).href + (opts.hash ?? ''));
-  await page.waitForSelector('html[data-ready="true"]', { timeout: 120_000 });
+  await page.waitForSelector('html[data-ready="true"]', { timeout: STEP_MS * 2 });
   return { page, requests, errors, loadMs: performance.now() - t0 };
+}
+
+/** Waits until web fonts are in and two frames are painted: what a screenshot needs, instead of a sleep. */
+export async function settled(page: Page): Promise<void> {
+  await page.evaluate('document.fonts.ready.then(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))');
 }
 
 /** Requests that are not the page file itself (any is a failure: the pages work offline). */
@@ -84,7 +90,65 @@ export async function inkedPixels(page: Page, selector: string): Promise<number>
   });
 }
 
-/** expect.poll with a timeout for a loaded CI machine (vitest's default is 1 s). */
-export function poll<T>(fn: () => Promise<T> | T) {
-  return expect.poll(fn, { timeout: 15_000 });
+/**
+ * Budgets of the browser tests, sized for a loaded 2-core machine (other engineers' suites, a
+ * PostgreSQL and a NATS server beside it): a page test takes 2–10 s alone; its budget is an
+ * order of magnitude above that, so a timeout means a hang, not a slow machine. Each wait inside
+ * a test has its own, smaller deadline (`poll`, `STEP_MS`), so a failure names the step.
+ */
+export const BROWSER_TEST_MS = 120_000;
+/** Budget of a setup that runs the CLI (a run, the demo) and launches Chromium. */
+export const SETUP_MS = 180_000;
+/** Budget of a test against a live `reckon serve` (start, stream, act, stop). */
+export const LIVE_TEST_MS = 180_000;
+/** Deadline of one step: a page load, a condition to appear. */
+export const STEP_MS = 30_000;
+
+/** expect.poll with a deadline for a loaded machine (vitest's default is 1 s). */
+export function poll<T>(fn: () => Promise<T> | T, timeout = STEP_MS) {
+  return expect.poll(fn, { timeout, interval: 100 });
+}
+
+/**
+ * Times the named steps of a long test. `step` runs one and records how long it took; on a
+ * failure the error names the step and lists the steps before it, and `report()` (logged by an
+ * onTestFailed hook, which also runs on a test timeout) says which step was still running.
+ *
+ * @example
+ * const steps = new StepClock();
+ * onTestFailed(() => console.error(steps.report()));
+ * await steps.step('serve started', () => startServe(args));
+ */
+export class StepClock {
+  private readonly t0 = performance.now();
+  private readonly done: { name: string; ms: number }[] = [];
+  private running: { name: string; start: number } | null = null;
+
+  async step<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const start = performance.now();
+    this.running = { name, start };
+    try {
+      const v = await fn();
+      this.done.push({ name, ms: Math.round(performance.now() - start) });
+      return v;
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      e.message = `step "${name}" failed after ${Math.round(performance.now() - start)} ms: ${e.message}\n${this.report()}`;
+      throw e;
+    } finally {
+      this.running = null;
+    }
+  }
+
+  /** Steps done with their durations, and the one still running. */
+  report(): string {
+    const lines = this.done.map((s) => `  ${s.name}: ${s.ms} ms`);
+    if (this.running) lines.push(`  ${this.running.name}: still running after ${Math.round(performance.now() - this.running.start)} ms`);
+    return `steps (${Math.round(performance.now() - this.t0)} ms in all):\n${lines.join('\n')}`;
+  }
+
+  /** Durations of the steps done, for an artifact. */
+  durations(): Record<string, number> {
+    return Object.fromEntries(this.done.map((s) => [s.name, s.ms]));
+  }
 }

@@ -12,7 +12,7 @@ import type { RunSummary } from '../../src/web/data-types.js';
 import { dec, fmt } from '../../src/web/decimal.js';
 import { moneyUnits, parseEquityCsv } from '../../src/web/run-files.js';
 import { reckon, tempDir } from '../support/cli.js';
-import { artifact, ensureTemplates, foreignRequests, inkedPixels, launch, openFile, ROOT } from './browser.js';
+import { artifact, BROWSER_TEST_MS, ensureTemplates, foreignRequests, inkedPixels, launch, openFile, poll, ROOT, settled, SETUP_MS } from './browser.js';
 
 const norm = (q: string): string => fmt(dec(q));
 
@@ -28,16 +28,16 @@ describe('reckon demo pages', () => {
     expect(r.code, r.stderr).toBe(0);
     summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as RunSummary;
     browser = await launch();
-  });
+  }, SETUP_MS);
   afterAll(async () => { await browser?.close(); });
 
-  it('writes the pages and CSV exports into the output folder', () => {
+  it('writes the pages and CSV exports into the output folder', { timeout: BROWSER_TEST_MS }, () => {
     for (const f of ['trace.html', 'report.html', 'orders.csv', 'fills.csv', 'positions.csv']) expect(existsSync(join(out, f)), f).toBe(true);
     const fills = readFileSync(join(out, 'fills.csv'), 'utf8').trim().split('\n');
     expect(fills.length - 1).toBe(summary.counts!.fills);
   });
 
-  it('summary.json statistics are those of equity.csv', () => {
+  it('summary.json statistics are those of equity.csv', { timeout: BROWSER_TEST_MS }, () => {
     const eq = parseEquityCsv(readFileSync(join(out, 'equity.csv'), 'utf8'));
     const s = equityStatistics(eq.map((e) => ({ ts: e.ts, equity: moneyUnits(e.equity) })), moneyUnits(summary.performance!.startingEquity));
     expect({ returnPct: s.totalReturnPct, maxDrawdownPct: s.maxDrawdownPct, sharpe: s.sharpe }).toEqual({
@@ -45,15 +45,14 @@ describe('reckon demo pages', () => {
     });
   });
 
-  it('report: charts draw, figures equal summary.json', async () => {
+  it('report: charts draw, figures equal summary.json', { timeout: BROWSER_TEST_MS }, async () => {
     const file = join(out, 'report.html');
     const o = await openFile(browser, file);
     const { page } = o;
-    await page.waitForSelector('[data-testid="price-chart"] canvas');
-    await page.waitForTimeout(300);
-    expect(await inkedPixels(page, '[data-testid="equity-chart"] > div:first-child canvas')).toBeGreaterThan(500);
-    expect(await inkedPixels(page, '[data-testid="drawdown-chart"] canvas')).toBeGreaterThan(100);
-    expect(await inkedPixels(page, '[data-testid="price-chart"] canvas')).toBeGreaterThan(500);
+    // The charts draw after the page is ready: wait for ink on each canvas (with a deadline).
+    await poll(() => inkedPixels(page, '[data-testid="equity-chart"] > div:first-child canvas')).toBeGreaterThan(500);
+    await poll(() => inkedPixels(page, '[data-testid="drawdown-chart"] canvas')).toBeGreaterThan(100);
+    await poll(() => inkedPixels(page, '[data-testid="price-chart"] canvas')).toBeGreaterThan(500);
     const perf = summary.performance!;
     for (const key of ['returnPct', 'maxDrawdownPct', 'sharpe', 'trades', 'fees', 'startingEquity', 'endingEquity'] as const) {
       const el = page.getByTestId(`fig-${key}`);
@@ -63,7 +62,8 @@ describe('reckon demo pages', () => {
     await page.screenshot({ path: artifact('demo-report.png'), fullPage: true });
     if (process.env.RECKON_UPDATE_SCREENSHOTS === '1') copyFileSync(artifact('demo-report.png'), join(ROOT, 'docs', 'screenshots', 'report.png'));
     const dark = await openFile(browser, file, { dark: true });
-    await dark.page.waitForTimeout(300);
+    await poll(() => inkedPixels(dark.page, '[data-testid="price-chart"] canvas')).toBeGreaterThan(500);
+    await settled(dark.page);
     await dark.page.screenshot({ path: artifact('demo-report-dark.png'), fullPage: true });
     if (process.env.RECKON_UPDATE_SCREENSHOTS === '1') copyFileSync(artifact('demo-report-dark.png'), join(ROOT, 'docs', 'screenshots', 'report-dark.png'));
     expect([...o.errors, ...dark.errors]).toEqual([]);
@@ -72,7 +72,7 @@ describe('reckon demo pages', () => {
     await dark.page.close();
   });
 
-  it('trace: intents, a flagged chain with its playbook, positions at the last seq', async () => {
+  it('trace: intents, a flagged chain with its playbook, positions at the last seq', { timeout: BROWSER_TEST_MS }, async () => {
     const file = join(out, 'trace.html');
     const o = await openFile(browser, file, { hash: '#code=RESIDUAL_UNEXPLAINED' });
     const { page } = o;

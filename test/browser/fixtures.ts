@@ -92,10 +92,42 @@ export interface Generated {
 }
 
 /**
- * A journal with the seed chain first and then `chains` generated chains (about 12 records
- * each), one every `stepMs` of event time.
+ * Drifts found by an interval check, outside any intent's chain, as the engine journals them
+ * under `--faults external-position-change`: the simulated fault, the provider's position report,
+ * the DRIFT check (caused by the report), the adjustment, the POSITION_DRIFT incident and the
+ * trading state change (caused by the check); every other incident is then acknowledged by an
+ * operator, which releases the instrument (both caused by the incident).
  */
-export function generateJournal(chains: number, seed = 7, stepMs = 5 * MIN): Generated {
+function appendExternalDrifts(w: Writer, insts: Inst[], count: number, ts: number): void {
+  for (let n = 0; n < count; n++) {
+    const inst = insts[n % insts.length]!;
+    const t = ts + n * MIN;
+    const before = inst.confirmed;
+    inst.confirmed = add(before, inst.lot);
+    w.put(t, 'S05.provider', inst.id, null, { kind: 'fault_injected', fault: 'external-position-change', occurrence: n + 1, detail: `position changed by +${fmt(inst.lot)} on ${inst.id} without any order (external trade)`, affects: null, simulated: true });
+    const report = w.put(t + 10, 'S05.provider', inst.id, null, { kind: 'position_report', requestId: null, position: fmt(inst.confirmed), asOf: t + 10, raw: raw({ position: fmt(inst.confirmed) }) });
+    const check = w.put(t + 10, 'S06.reconciliation', inst.id, null, {
+      kind: 'reconciliation', trigger: 'interval', desired: fmt(inst.desired), expected: fmt(before), confirmed: fmt(inst.confirmed), working: '0',
+      residual: fmt(sub(inst.desired, inst.confirmed)), drift: fmt(sub(before, inst.confirmed)), classification: 'DRIFT', residualSinceTs: t + 10,
+    }, { causationSeq: report.seq });
+    const id = `INC-${check.seq}-POSITION_DRIFT`;
+    w.put(t + 10, 'S06.reconciliation', inst.id, null, { kind: 'adjustment', expectedBefore: fmt(before), confirmed: fmt(inst.confirmed), adjustment: fmt(inst.lot), reason: 'provider truth wins: expected set to the provider-confirmed position' }, { causationSeq: check.seq });
+    const opened = w.put(t + 10, 'S07.operator', inst.id, null, { kind: 'incident_opened', incidentId: id, code: 'POSITION_DRIFT', severity: 'critical', message: `expected ${fmt(before)} but provider confirms ${fmt(inst.confirmed)}`, details: { expected: fmt(before), confirmed: fmt(inst.confirmed), restricts: 'reducing' } }, { causationSeq: check.seq });
+    w.put(t + 10, 'S07.operator', inst.id, null, { kind: 'trading_state_changed', from: 'active', to: 'reducing', actor: 'system:reconciliation', reason: `recovery rule: reducing until POSITION_DRIFT ${id} is acknowledged`, incidentId: id }, { causationSeq: check.seq });
+    if (n % 2 === 0) {
+      w.put(t + 20, 'S07.operator', inst.id, null, { kind: 'incident_acknowledged', incidentId: id, actor: 'operator:ana', reason: 'external trade booked by desk B' }, { causationSeq: opened.seq });
+      w.put(t + 20, 'S07.operator', inst.id, null, { kind: 'trading_state_changed', from: 'reducing', to: 'active', actor: 'operator:ana', reason: `released on acknowledgement of ${id}: external trade booked by desk B`, incidentId: id }, { causationSeq: opened.seq });
+    }
+  }
+
+}
+
+/**
+ * A journal with the seed chain first and then `chains` generated chains (about 12 records
+ * each), one every `stepMs` of event time; `externalDrifts` drift incidents without an intent
+ * follow them (none by default).
+ */
+export function generateJournal(chains: number, seed = 7, stepMs = 5 * MIN, opts: { externalDrifts?: number } = {}): Generated {
   const j = new MemoryJournal();
   const w = new Writer(j);
   const rand = rng(seed);
@@ -208,6 +240,10 @@ export function generateJournal(chains: number, seed = 7, stepMs = 5 * MIN): Gen
         });
       }
     }
+  }
+  if (opts.externalDrifts) {
+    appendExternalDrifts(w, insts, opts.externalDrifts, ts + 3 * MIN);
+    ts += opts.externalDrifts * MIN;
   }
   w.put(ts + 5 * MIN, 'S00.run', null, null, { kind: 'run_completed', marketEvents: chains * 3, badRows: 0, dataSha256: 'a'.repeat(64), lastLine: chains + 1 });
   return { journal: j, records: j.all(), marks };

@@ -13,7 +13,7 @@ import { writeReportFrom } from '../../src/web/commands.js';
 import { parseEquityCsv, parsePricesCsv } from '../../src/web/run-files.js';
 import { StateFolder } from '../../src/web/state-fold.js';
 import { buildTraceHtml } from '../../src/web/trace-html.js';
-import { artifact, ensureTemplates, foreignRequests, inkedPixels, launch, openFile, poll, ROOT } from './browser.js';
+import { artifact, BROWSER_TEST_MS, ensureTemplates, SETUP_MS, foreignRequests, inkedPixels, launch, openFile, poll, ROOT, settled } from './browser.js';
 import { generateJournal, runFilesFor } from './fixtures.js';
 
 const OUT = artifact('pages');
@@ -39,7 +39,7 @@ beforeAll(async () => {
   const csv = writeCsvExports(g.records, OUT, files.summary);
   writeReportFrom(g.records, { summary: files.summary, equity: parseEquityCsv(files.equityCsv), prices: parsePricesCsv(files.pricesCsv) }, REPORT, { csvFiles: csv, source: 'fixture journal' });
   browser = await launch();
-});
+}, SETUP_MS);
 
 afterAll(async () => { await browser?.close(); });
 
@@ -48,7 +48,7 @@ async function text(page: Page, testId: string): Promise<string> {
 }
 
 describe('trace page', () => {
-  it('opens offline without errors and shows the seed-partial-fill chain', async () => {
+  it('opens offline without errors and shows the seed-partial-fill chain', { timeout: BROWSER_TEST_MS }, async () => {
     const o = await openFile(browser, TRACE);
     const { page } = o;
     await page.getByTestId('search').fill('fixture-intent-017');
@@ -76,7 +76,7 @@ describe('trace page', () => {
     await page.close();
   });
 
-  it('filters by status, failure code, instrument and searches order ids', async () => {
+  it('filters by status, failure code, instrument and searches order ids', { timeout: BROWSER_TEST_MS }, async () => {
     const o = await openFile(browser, TRACE);
     const { page } = o;
     await page.getByTestId('f-status').selectOption('drift');
@@ -102,7 +102,7 @@ describe('trace page', () => {
     await page.close();
   });
 
-  it('moves through intents with the keyboard', async () => {
+  it('moves through intents with the keyboard', { timeout: BROWSER_TEST_MS }, async () => {
     const o = await openFile(browser, TRACE);
     const { page } = o;
     await page.keyboard.press('/');
@@ -121,7 +121,7 @@ describe('trace page', () => {
     await page.close();
   });
 
-  it('shows desired / expected / confirmed / working at any seq', async () => {
+  it('shows desired / expected / confirmed / working at any seq', { timeout: BROWSER_TEST_MS }, async () => {
     // Expected values from an independent fold in Node.
     const at = (seq: number): Map<string, string[]> => {
       const f = new StateFolder();
@@ -159,15 +159,13 @@ describe('trace page', () => {
 });
 
 describe('report page', () => {
-  it('opens offline, draws its charts and shows summary.json figures', async () => {
+  it('opens offline, draws its charts and shows summary.json figures', { timeout: BROWSER_TEST_MS }, async () => {
     const o = await openFile(browser, REPORT);
     const { page } = o;
-    await page.waitForSelector('[data-testid="equity-chart"] canvas');
-    await page.waitForSelector('[data-testid="price-chart"] canvas');
-    await page.waitForTimeout(300);
-    expect(await inkedPixels(page, '[data-testid="equity-chart"] > div:first-child canvas')).toBeGreaterThan(500);
-    expect(await inkedPixels(page, '[data-testid="drawdown-chart"] canvas')).toBeGreaterThan(200);
-    expect(await inkedPixels(page, '[data-testid="price-chart"] canvas')).toBeGreaterThan(500);
+    // The charts draw after the page is ready: wait for ink on each canvas (with a deadline).
+    await poll(() => inkedPixels(page, '[data-testid="equity-chart"] > div:first-child canvas')).toBeGreaterThan(500);
+    await poll(() => inkedPixels(page, '[data-testid="drawdown-chart"] canvas')).toBeGreaterThan(200);
+    await poll(() => inkedPixels(page, '[data-testid="price-chart"] canvas')).toBeGreaterThan(500);
     const perf = files.summary.performance!;
     const figures = Object.fromEntries(await page.locator('[data-testid^="fig-"]').evaluateAll((els) =>
       els.map((e) => [e.getAttribute('data-testid')!.slice(4), { value: e.getAttribute('data-value'), source: e.getAttribute('data-source'), text: e.querySelector('.figure-value')?.textContent }])));
@@ -181,7 +179,7 @@ describe('report page', () => {
     // Attribution of the price chart and links into the trace.
     expect(await page.getByTestId('price-section').innerText()).toContain('TradingView Lightweight Charts');
     expect(await page.locator('a[href*="tradingview.com"]').count()).toBeGreaterThan(0);
-    expect(await page.locator('[data-testid="incident-table"] a[href^="trace.html#code="]').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid="incident-table"] a[href^="trace.html#view=incidents&code="]').count()).toBeGreaterThan(0);
     expect(await page.locator('a[href="trace.html#intent=fixture-intent-017"]').count()).toBeGreaterThan(0);
     expect(await page.locator('footer a[href="orders.csv"]').count()).toBe(1);
     // Per-instrument rows and positions as in summary.json.
@@ -192,10 +190,11 @@ describe('report page', () => {
     await page.screenshot({ path: artifact('report-light.png'), fullPage: true });
     // Another instrument's price chart draws as well.
     await page.getByTestId('price-instrument').selectOption('FIX-CHARLIE');
-    await page.waitForTimeout(300);
-    expect(await inkedPixels(page, '[data-testid="price-chart"] canvas')).toBeGreaterThan(500);
+    await poll(() => page.getByTestId('price-section').innerText()).toContain('fills on FIX-CHARLIE');
+    await poll(() => inkedPixels(page, '[data-testid="price-chart"] canvas')).toBeGreaterThan(500);
     const dark = await openFile(browser, REPORT, { dark: true });
-    await dark.page.waitForTimeout(300);
+    await poll(() => inkedPixels(dark.page, '[data-testid="price-chart"] canvas')).toBeGreaterThan(500);
+    await settled(dark.page);
     await dark.page.screenshot({ path: artifact('report-dark.png'), fullPage: true });
     expect([...o.errors, ...dark.errors]).toEqual([]);
     expect([...foreignRequests(o, REPORT), ...foreignRequests(dark, REPORT)]).toEqual([]);
@@ -203,14 +202,12 @@ describe('report page', () => {
     await dark.page.close();
   });
 
-  it('works from a bare journal: computed figures, decision prices, no equity curve', async () => {
+  it('works from a bare journal: computed figures, decision prices, no equity curve', { timeout: BROWSER_TEST_MS }, async () => {
     const file = join(OUT, 'bare', 'report.html');
     writeReportFrom(g.records, { summary: null, equity: null, prices: null }, file, { traceHref: null });
     const o = await openFile(browser, file);
     const { page } = o;
-    await page.waitForSelector('[data-testid="price-chart"] canvas');
-    await page.waitForTimeout(300);
-    expect(await inkedPixels(page, '[data-testid="price-chart"] canvas')).toBeGreaterThan(300);
+    await poll(() => inkedPixels(page, '[data-testid="price-chart"] canvas')).toBeGreaterThan(300);
     expect(await page.getByTestId('equity-section').innerText()).toContain('No equity.csv');
     expect(await page.getByTestId('fig-trades').getAttribute('data-value')).toBe(String(files.summary.performance!.trades));
     expect(await page.getByTestId('fig-trades').getAttribute('data-source')).toBe('computed');
@@ -221,7 +218,7 @@ describe('report page', () => {
     await page.close();
   });
 
-  it('follows a link into the trace', async () => {
+  it('follows a link into the trace', { timeout: BROWSER_TEST_MS }, async () => {
     const o = await openFile(browser, REPORT);
     await o.page.locator('a[href="trace.html#intent=fixture-intent-017"]').first().click();
     await o.page.waitForSelector('html[data-ready="true"] [data-testid="chain"][data-intent="fixture-intent-017"]');

@@ -59,11 +59,12 @@ describe('bad market data rows', () => {
     expect(summary.counts.marketEvents).toBe(45);
     const rejected = readFileSync(join(out, 'rejected-rows.csv'), 'utf8').trim().split('\n');
     expect(rejected).toHaveLength(3);
-    expect(rejected[1]).toMatch(/^11,/);
-    expect(rejected[2]).toMatch(/^43,.*high/);
+    expect(rejected[1]).toMatch(/^"two-bad.csv",11,/);
+    expect(rejected[2]).toMatch(/^"two-bad.csv",43,.*high/);
     const flags = reckon(['journal', 'export', join(out, 'journal.db')]).stdout.split('\n').filter((l) => l.includes('BAD_INPUT_QUARANTINED'));
     expect(flags).toHaveLength(2);
-    expect(flags[0]).toContain(`${path}:11: `);
+    expect(flags[0]).toContain('two-bad.csv:11: ');
+    expect(flags[0]).not.toContain(dir);
   });
 
   it('an unreadable --data path is a usage error (exit 2)', () => {

@@ -25,9 +25,9 @@ describe('reckon run (replay through the whole pipeline)', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('market events');
     const s = summaryOf(out);
-    expect(Object.keys(s)).toEqual(['counts', 'positions', 'performance', 'journal', 'throughput']);
+    expect(Object.keys(s)).toEqual(['counts', 'positions', 'performance', 'journal', 'throughput', 'heldBack', 'pnl', 'data']);
     expect(Object.keys(s.counts).sort()).toEqual(['badRows', 'drifts', 'fills', 'flags', 'intents', 'marketEvents', 'orders', 'providerEvents', 'providerRejected', 'reconciliations', 'riskAccepted', 'riskRejected'].sort());
-    expect(Object.keys(s.performance)).toEqual(['startingEquity', 'endingEquity', 'returnPct', 'maxDrawdownPct', 'sharpe', 'trades', 'fees']);
+    expect(Object.keys(s.performance)).toEqual(['startingEquity', 'endingEquity', 'returnPct', 'maxDrawdownPct', 'sharpe', 'trades', 'fees', 'periodDays', 'annualisedMeaningful']);
     expect(s.counts.marketEvents).toBe(24_000);
     expect(s.counts.fills).toBeGreaterThan(0);
     expect(s.journal.headHash).toMatch(/^[0-9a-f]{64}$/);

@@ -4,14 +4,15 @@ import { reckonAsync } from './cli.js';
 
 export interface Served { child: ChildProcess; url: string; token: string; exited: Promise<number | null>; output: () => string }
 
-export async function startServe(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Served> {
+/** Starts serve and waits (at most `startMs`) for the console URL it prints. */
+export async function startServe(args: readonly string[], env: NodeJS.ProcessEnv = {}, startMs = 30_000): Promise<Served> {
   const child = reckonAsync(['serve', '--port', '0', ...args], env);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
   child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
   const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
   const start = performance.now();
-  while (performance.now() - start < 30_000) {
+  while (performance.now() - start < startMs) {
     const m = /console: (http:\/\/[^/\s]+)\/(?:#token=([0-9a-f]+))?/.exec(out);
     if (m) return { child, url: m[1]!, token: m[2] ?? env.RECKON_OPERATOR_TOKEN ?? '', exited, output: () => out };
     if (child.exitCode !== null) throw new Error(`serve exited: ${out}`);
@@ -19,6 +20,25 @@ export async function startServe(args: readonly string[], env: NodeJS.ProcessEnv
   }
   child.kill('SIGKILL');
   throw new Error(`serve did not start: ${out}`);
+}
+
+/**
+ * Stops serve with SIGTERM and waits at most `ms` for it to exit; past that it is killed and this
+ * throws, so a test never hangs on a server that does not stop.
+ */
+export async function stopServe(s: Served, ms = 30_000): Promise<number | null> {
+  if (s.child.exitCode !== null) return s.child.exitCode;
+  s.child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((res) => { timer = setTimeout(() => res('late'), ms); });
+  const code = await Promise.race([s.exited, late]);
+  clearTimeout(timer);
+  if (code === 'late') {
+    s.child.kill('SIGKILL');
+    await s.exited;
+    throw new Error(`serve did not stop within ${ms} ms of SIGTERM: ${s.output().slice(-2000)}`);
+  }
+  return code;
 }
 
 export async function api<T = unknown>(s: Served, path: string, init: { method?: string; body?: unknown; token?: string } = {}): Promise<{ status: number; json: T }> {

@@ -9,6 +9,7 @@ import { Header } from './Header';
 import { IncidentsPanel } from './IncidentsPanel';
 import { DrawerProvider } from './intents';
 import { OrdersPanel } from './OrdersPanel';
+import { PnlPanel } from './PnlPanel';
 import { PositionsPanel } from './PositionsPanel';
 import { SignIn } from './SignIn';
 import { TAPE_SIZE, useConsoleStore } from './store';
@@ -83,6 +84,7 @@ function Layout({ store, onSignOut }: { store: ReturnType<typeof useConsoleStore
       {role === 'viewer' && <div className="banner banner-info" data-testid="viewer-banner">{disabledReason}</div>}
       <main className="board">
         <PositionsPanel rows={data.positions} marketData={s?.marketData ?? []} stateAt={data.stateAt} />
+        <PnlPanel pnl={data.pnl} />
         <OrdersPanel orders={data.orders} />
         <IncidentsPanel incidents={data.incidents} />
         <TapePanel tape={data.tape} size={TAPE_SIZE} />

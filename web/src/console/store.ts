@@ -8,21 +8,23 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Api, runStream, type StreamStatus } from './api';
 import { wallClock } from './clock';
-import type { FailureEntry, IncidentView, JournalRecord, OrderView, PositionView, StateView } from './types';
+import type { FailureEntry, IncidentView, JournalRecord, OrderView, PnlView, PositionView, StateView } from './types';
 
 export const TAPE_SIZE = 200;
 const REFRESH_MS = 250;
 const STATE_POLL_MS = 2000;
 
-type View = 'state' | 'positions' | 'orders' | 'incidents';
-const ALL: readonly View[] = ['state', 'positions', 'orders', 'incidents'];
+type View = 'state' | 'positions' | 'orders' | 'incidents' | 'pnl';
+const ALL: readonly View[] = ['state', 'positions', 'orders', 'incidents', 'pnl'];
 
 /** Which views a record can change. */
 export function viewsTouchedBy(type: string): readonly View[] {
   switch (type) {
-    case 'S01.intent': case 'S02.desired': case 'S06.reconciliation': return ['positions'];
+    case 'S01.intent': case 'S02.desired': return ['positions'];
+    case 'S06.reconciliation': return ['positions', 'pnl'];
     case 'S03.risk': return ['state'];
-    case 'S04.order': case 'S05.provider': return ['orders', 'positions'];
+    case 'S04.order': return ['orders', 'positions'];
+    case 'S05.provider': return ['orders', 'positions', 'pnl'];
     case 'S07.operator': return ['incidents', 'positions', 'state'];
     default: return ALL;
   }
@@ -35,6 +37,8 @@ export interface ConsoleData {
   readonly positions: readonly PositionView[];
   readonly orders: readonly OrderView[];
   readonly incidents: readonly IncidentView[];
+  /** GET /api/pnl; null until the first answer (or from a server without the route). */
+  readonly pnl: PnlView | null;
   readonly catalog: ReadonlyMap<string, FailureEntry>;
   /** Newest first, at most TAPE_SIZE. */
   readonly tape: readonly JournalRecord[];
@@ -47,7 +51,7 @@ export interface ConsoleData {
 }
 
 const EMPTY: ConsoleData = {
-  state: null, stateAt: 0, positions: [], orders: [], incidents: [], catalog: new Map(), tape: [], stream: 'connecting', lastSeq: 0, loaded: false, error: null,
+  state: null, stateAt: 0, positions: [], orders: [], incidents: [], pnl: null, catalog: new Map(), tape: [], stream: 'connecting', lastSeq: 0, loaded: false, error: null,
 };
 
 export interface ConsoleStore {
@@ -99,6 +103,11 @@ export function useConsoleStore(api: Api): ConsoleStore {
           case 'incidents': {
             const { incidents } = await api.get<{ incidents: IncidentView[] }>('/api/incidents', ctl.signal);
             setData((d) => ({ ...d, incidents, error: null }));
+            break;
+          }
+          case 'pnl': {
+            const { pnl } = await api.get<{ pnl: PnlView }>('/api/pnl', ctl.signal);
+            setData((d) => ({ ...d, pnl, error: null }));
             break;
           }
         }
@@ -166,7 +175,8 @@ export function useConsoleStore(api: Api): ConsoleStore {
       }, ctl.signal);
     };
     void start();
-    const poll = setInterval(() => void fetchView('state'), STATE_POLL_MS);
+    // Prices move without records: state and P&L (unrealised at the last price) are polled too.
+    const poll = setInterval(() => { void fetchView('state'); void fetchView('pnl'); }, STATE_POLL_MS);
     return () => { ctl.abort(); clearInterval(poll); if (timer) clearTimeout(timer); };
   }, [api]);
 

@@ -5,8 +5,9 @@
 import type { FailureEntry } from '../../../src/operator/catalog';
 import type { Incident } from '../../../src/operator/incidents';
 import type { JournalRecord, PositionGaps } from '../../../src/records/records';
+import type { PnlView } from '../../../src/report/pnl';
 
-export type { FailureEntry, JournalRecord };
+export type { FailureEntry, JournalRecord, PnlView };
 
 export type Role = 'viewer' | 'operator';
 

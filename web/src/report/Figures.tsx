@@ -30,10 +30,10 @@ export function Figures({ figures }: { figures: readonly Figure[] }) {
     <div className="figures" data-testid="figures">
       {figures.map((f) => (
         <div key={f.key} className="figure" data-testid={`fig-${f.key}`} data-value={f.value === null ? '' : String(f.value)} data-source={f.source}
-          title={`${f.label}: ${f.value ?? 'n/a'} (${f.source})`}>
+          data-caveat={f.caveat} title={`${f.label}: ${f.value ?? 'n/a'} (${f.source})${f.caveat ? `; ${f.caveat}` : ''}`}>
           <span className="figure-label">{f.label}</span>
           <b className={`figure-value ${tone(f)}`}>{formatFigure(f)}</b>
-          <span className="figure-src">{f.source}</span>
+          {f.caveat ? <span className="figure-caveat">{f.caveat}</span> : <span className="figure-src">{f.source}</span>}
         </div>
       ))}
     </div>

@@ -1,12 +1,15 @@
 /** The performance report: figures, equity and drawdown, price with fills, tables, reconciliation. */
 import { useMemo, useState, type ReactNode } from 'react';
 import type { ReportData } from '../../../src/web/data-types';
+import { IntegrityBanner, IntegrityMark } from '../components/IntegrityBanner';
 import { PositionsTable } from '../components/PositionsTable';
 import { isoTs } from '../lib/format';
 import { EquityChart, type EquitySeries } from './EquityChart';
 import { Figures } from './Figures';
 import { PriceChart } from './PriceChart';
 import { FlagTable, IncidentTable, InstrumentTable, ReconSummary } from './Tables';
+import { HeldBackBanner } from './HeldBackBanner';
+import { PnlTable } from './PnlTable';
 
 /** Equity as floats for the canvas, drawdown from the running peak (starting equity first). */
 function equitySeries(data: ReportData): EquitySeries | null {
@@ -46,7 +49,9 @@ export function ReportApp({ data }: { data: ReportData }) {
           {data.links.trace && <a href={data.links.trace}>open trace →</a>}
         </div>
       </header>
+      <IntegrityBanner integrity={data.integrity} source={data.source} />
       <main className="report-body">
+        <HeldBackBanner heldBack={data.heldBack} />
         <Figures figures={data.figures} />
         <Section title="Equity and drawdown" testId="equity-section" right={<span className="muted">{data.equity?.kind === 'equity.csv' ? 'equity.csv, hourly' : ''}</span>}>
           {eq ? <EquityChart series={eq} /> : <div className="empty">No equity.csv beside this journal: the equity curve needs the run directory.</div>}
@@ -64,6 +69,7 @@ export function ReportApp({ data }: { data: ReportData }) {
             <span>Charts by <a href="https://www.tradingview.com/lightweight-charts/" target="_blank" rel="noreferrer">TradingView Lightweight Charts™</a> and uPlot</span>
           </div>
         </Section>
+        <Section title="P&L (average cost)" testId="pnl-section"><PnlTable pnl={data.pnl} /></Section>
         <Section title="Per instrument" testId="instrument-section"><InstrumentTable data={data} /></Section>
         <div className="two-col">
           <Section title="Reconciliation" testId="recon-section"><ReconSummary data={data} /></Section>
@@ -76,6 +82,7 @@ export function ReportApp({ data }: { data: ReportData }) {
         <span className="spacer" />
         {data.journal && <span>journal seq <b className="mono">{data.journal.lastSeq}</b> · head <b className="mono" title={data.journal.headHash}>{data.journal.headHash.slice(0, 12)}</b></span>}
         <span>{data.source}</span>
+        <IntegrityMark integrity={data.integrity} />
       </footer>
     </div>
   );

@@ -1,4 +1,5 @@
 /** Per-instrument trade table, reconciliation summary, incidents by code and flags. */
+import type { ReactNode } from 'react';
 import type { ReportData } from '../../../src/web/data-types';
 import { SeverityBadge } from '../components/Badges';
 import { money, qty, signOfDec } from '../lib/decimal';
@@ -12,7 +13,7 @@ export function InstrumentTable({ data }: { data: ReportData }) {
     <table className="grid" data-testid="instrument-table">
       <thead><tr>
         <th>instrument</th><th className="num">fills</th><th className="num">bought</th><th className="num">sold</th><th className="num">notional</th>
-        <th className="num">fees</th><th className="num">realized P&amp;L</th><th className="num">round trips</th><th className="num">win rate</th><th className="num">slippage</th>
+        <th className="num">fees</th><th className="num" title="closed round trips, FIFO, net of fees (the P&amp;L table uses average cost)">round-trip P&amp;L</th><th className="num">round trips</th><th className="num">win rate</th><th className="num">slippage</th>
       </tr></thead>
       <tbody>
         {rows.map((r) => (
@@ -54,19 +55,29 @@ export function ReconSummary({ data }: { data: ReportData }) {
 export function IncidentTable({ data }: { data: ReportData }) {
   const trace = data.links.trace;
   if (data.incidents.length === 0) return <div className="empty">No flags or incidents.</div>;
+  const link = (href: string, body: ReactNode, cls?: string) => (trace ? <a className={cls} href={trace + href}>{body}</a> : <span className={cls}>{body}</span>);
   return (
     <table className="grid" data-testid="incident-table">
-      <thead><tr><th>code</th><th>severity</th><th className="num">flags</th><th className="num">incidents</th><th>intents</th></tr></thead>
+      <thead><tr>
+        <th>code</th><th>severity</th><th className="num">incidents</th><th className="num">flags</th><th className="num">without an intent</th>
+        <th>by instrument</th><th>intents</th>
+      </tr></thead>
       <tbody>
         {data.incidents.map((r) => (
-          <tr key={r.code} data-code={r.code}>
-            <td>{trace ? <a href={trace + hashOf({ code: r.code })}><code>{r.code}</code></a> : <code>{r.code}</code>}<div className="muted">{r.title}</div></td>
+          <tr key={r.code} data-code={r.code} data-incidents={r.incidents} data-flags={r.flags} data-without-intent={r.withoutIntent}>
+            <td>{link(hashOf({ view: 'incidents', code: r.code }), <code>{r.code}</code>)}<div className="muted">{r.title}</div></td>
             <td><SeverityBadge severity={r.severity} /></td>
-            <td className="num">{count(r.flags)}</td><td className="num">{count(r.incidents)}</td>
-            <td className="intent-links">
-              {r.intents.slice(0, 6).map((id) => trace ? <a key={id} className="mono" href={trace + hashOf({ intent: id })}>{id}</a> : <span key={id} className="mono">{id}</span>)}
+            <td className="num">{count(r.incidents)}</td><td className="num">{count(r.flags)}</td><td className="num">{count(r.withoutIntent)}</td>
+            <td><div className="intent-links" data-testid="by-instrument">
+              {r.byInstrument.map(([inst, n]) => (
+                <span key={inst}>{link(hashOf({ view: 'incidents', code: r.code, instrument: inst }), inst || 'no instrument')} <span className="muted">{count(n)}</span></span>
+              ))}
+            </div></td>
+            <td><div className="intent-links">
+              {r.intents.slice(0, 6).map((id) => <span key={id}>{link(hashOf({ intent: id }), id, 'mono')}</span>)}
               {r.intents.length > 6 && <span className="muted"> +{r.intents.length - 6} more</span>}
-            </td>
+              {r.intents.length === 0 && <span className="muted">none</span>}
+            </div></td>
           </tr>
         ))}
       </tbody>
@@ -80,18 +91,23 @@ export function FlagTable({ data }: { data: ReportData }) {
   return (
     <div className="scroll-box">
       <table className="grid" data-testid="flag-table">
-        <thead><tr><th className="num">seq</th><th>time (UTC)</th><th>code</th><th>instrument</th><th>intent</th><th>message</th></tr></thead>
+        <thead><tr><th className="num">seq</th><th>time (UTC)</th><th>code</th><th>incident</th><th>instrument</th><th>intent</th><th>message</th></tr></thead>
         <tbody>
-          {data.flags.map((f) => (
-            <tr key={f.seq}>
-              <td className="num">{f.seq}</td><td className="mono muted">{isoTs(f.ts).slice(0, 19)}</td><td><code>{f.code}</code></td><td>{f.instrument ?? ''}</td>
-              <td>{f.intent && (trace ? <a className="mono" href={trace + hashOf({ intent: f.intent })}>{f.intent}</a> : <span className="mono">{f.intent}</span>)}</td>
-              <td>{f.message}</td>
-            </tr>
-          ))}
+          {data.flags.map((f) => {
+            const key = f.incidentId ?? String(f.seq);
+            return (
+              <tr key={f.seq} data-seq={f.seq}>
+                <td className="num">{f.seq}</td><td className="mono muted">{isoTs(f.ts).slice(0, 19)}</td><td><code>{f.code}</code></td>
+                <td>{trace ? <a className="mono" href={trace + hashOf({ incident: key })}>{f.incidentId ?? 'flag'}</a> : <span className="mono">{f.incidentId ?? 'flag'}</span>}</td>
+                <td>{f.instrument ?? ''}</td>
+                <td>{f.intent && (trace ? <a className="mono" href={trace + hashOf({ intent: f.intent })}>{f.intent}</a> : <span className="mono">{f.intent}</span>)}</td>
+                <td>{f.message}</td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
-      {data.flagsTotal > data.flags.length && <p className="muted">First {data.flags.length} of {count(data.flagsTotal)} flags; the trace has all of them.</p>}
+      {data.flagsTotal > data.flags.length && <p className="muted">First {data.flags.length} of {count(data.flagsTotal)} flags and incidents; the trace has all of them.</p>}
     </div>
   );
 }

@@ -29,9 +29,11 @@ interface BodyProps {
   readonly onSeq?: (seq: number) => void;
   /** Rendered at the right of the title (e.g. a close button). */
   readonly actions?: ReactNode;
+  /** First seq that fails verification: records from it on are marked; null or absent for none. */
+  readonly untrustedFrom?: number | null;
 }
 
-export function ChainBody({ id, status, meta, records, catalog, onSeq, actions }: BodyProps) {
+export function ChainBody({ id, status, meta, records, catalog, onSeq, actions, untrustedFrom = null }: BodyProps) {
   const s = useMemo(() => summarizeChain(records), [records]);
   return (
     <div className="chain" data-testid="chain" data-intent={id}>
@@ -54,15 +56,23 @@ export function ChainBody({ id, status, meta, records, catalog, onSeq, actions }
         </div>
       </div>
       <ol className="timeline">
-        {records.map((r) => <RecordCard key={r.index} r={r} catalog={catalog} onSeq={onSeq} />)}
+        {records.map((r) => <RecordCard key={r.index} r={r} catalog={catalog} onSeq={onSeq} untrusted={untrustedFrom !== null && r.seq >= untrustedFrom} />)}
       </ol>
     </div>
   );
 }
 
-export function ChainView({ model, intent, catalog, onSeq }: { model: TraceModel; intent: number; catalog: ReadonlyMap<string, FailureEntry>; onSeq: (seq: number) => void }) {
+interface ViewProps {
+  readonly model: TraceModel;
+  readonly intent: number;
+  readonly catalog: ReadonlyMap<string, FailureEntry>;
+  readonly onSeq: (seq: number) => void;
+  readonly untrustedFrom: number | null;
+}
+
+export function ChainView({ model, intent, catalog, onSeq, untrustedFrom }: ViewProps) {
   const records = useMemo(() => model.chain(intent).map((i) => model.record(i)), [model, intent]);
   const it = model.data.intents;
   const meta = `${model.str(it.instrument[intent])} · ${model.str(it.strategy[intent]) ?? 'no strategy'} · ${model.str(it.account[intent])}`;
-  return <ChainBody id={model.intentId(intent)} status={model.intentStatus(intent)} meta={meta} records={records} catalog={catalog} onSeq={onSeq} />;
+  return <ChainBody id={model.intentId(intent)} status={model.intentStatus(intent)} meta={meta} records={records} catalog={catalog} onSeq={onSeq} untrustedFrom={untrustedFrom} />;
 }

@@ -55,12 +55,23 @@ function ReconValues({ p }: { p: Record<string, unknown> }) {
   );
 }
 
-export function RecordCard({ r, catalog, onSeq }: { r: RecordView; catalog: ReadonlyMap<string, FailureEntry>; onSeq?: (seq: number) => void }) {
+interface CardProps {
+  readonly r: RecordView;
+  readonly catalog: ReadonlyMap<string, FailureEntry>;
+  readonly onSeq?: (seq: number) => void;
+  /** At or after the seq where the journal fails verification. */
+  readonly untrusted?: boolean;
+  /** The record the view is about (an incident's own record among its related ones). */
+  readonly focus?: boolean;
+}
+
+export function RecordCard({ r, catalog, onSeq, untrusted = false, focus = false }: CardProps) {
   const p = r.payload;
   const code = typeof p.code === 'string' ? p.code : null;
   const hidden = r.type === 'S06.reconciliation' && p.kind === 'reconciliation' ? [...RECON_KEYS, 'kind', 'raw'] : ['kind', 'raw'];
   return (
-    <li className={`rec rec-${r.type.slice(0, 3).toLowerCase()}`} data-seq={r.seq} data-type={r.type} data-kind={r.kind}>
+    <li className={`rec rec-${r.type.slice(0, 3).toLowerCase()}${untrusted ? ' untrusted' : ''}${focus ? ' focus' : ''}`} data-seq={r.seq} data-type={r.type} data-kind={r.kind}
+      data-untrusted={untrusted || undefined}>
       <div className="rec-dot" style={{ background: `var(--${r.type.slice(0, 3).toLowerCase()})` }} />
       <div className="rec-body">
         <div className="rec-head">
@@ -68,6 +79,7 @@ export function RecordCard({ r, catalog, onSeq }: { r: RecordView; catalog: Read
           <span className="rec-kind">{r.kind}</span>
           <span className="rec-title">{recordHeadline(r)}</span>
           <span className="spacer" />
+          {untrusted && <span className="badge bad" title="At or after the seq where the journal fails verification">unverified</span>}
           {onSeq ? <button className="linkbtn mono" title="Show state at this seq" onClick={() => onSeq(r.seq)}>seq {r.seq}</button> : <span className="mono">seq {r.seq}</span>}
           <span className="muted mono">{isoTs(r.ts)}</span>
         </div>

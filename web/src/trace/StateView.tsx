@@ -2,11 +2,22 @@
 import { useEffect, useMemo } from 'react';
 import { PositionsTable } from '../components/PositionsTable';
 import { StageBadge } from '../components/Badges';
+import { NotFound } from '../components/NotFound';
 import { isoTs } from '../lib/format';
 import type { TraceModel } from './model';
 import type { StateIndex } from './state-index';
 
-export function StateView({ model, index, seq, onSeq, onIntent }: { model: TraceModel; index: StateIndex; seq: number; onSeq: (s: number) => void; onIntent: (id: string) => void }) {
+interface Props {
+  readonly model: TraceModel;
+  readonly index: StateIndex;
+  readonly seq: number;
+  readonly onSeq: (s: number) => void;
+  readonly onIntent: (id: string) => void;
+  /** A seq from the URL that the journal does not have (shown instead of the state until another is chosen). */
+  readonly missing: string | null;
+}
+
+export function StateView({ model, index, seq, onSeq, onIntent, missing }: Props) {
   const seqs = model.data.records.seq;
   const minSeq = seqs.length ? seqs[0] : 0;
   const maxSeq = seqs.length ? seqs[seqs.length - 1] : 0;
@@ -50,14 +61,20 @@ export function StateView({ model, index, seq, onSeq, onIntent }: { model: Trace
         <button className="btn" onClick={() => step(-1)} title="Previous position change">◀ change</button>
         <button className="btn" onClick={() => step(1)} title="Next position change">change ▶</button>
       </div>
-      {rec && (
+      {missing !== null && (
+        <NotFound what="seq" id={missing}>
+          <p className="muted">This journal has seq {minSeq.toLocaleString('en-US')} to {maxSeq.toLocaleString('en-US')}{model.recordCount !== maxSeq - minSeq + 1 ? ', with gaps' : ''}.</p>
+          <button className="btn" onClick={() => onSeq(maxSeq)}>Show the state at the last seq</button>
+        </NotFound>
+      )}
+      {missing === null && rec && (
         <div className="state-at" data-testid="state-record">
           <StageBadge type={rec.type} /> <b>{rec.kind}</b>
           <span className="muted mono">seq {rec.seq} · {isoTs(rec.ts)} · {rec.instrument ?? 'no instrument'}</span>
           {rec.correlationId && <button className="linkbtn mono" onClick={() => onIntent(rec.correlationId!)}>{rec.correlationId}</button>}
         </div>
       )}
-      <div className="state-table">
+      {missing === null && <div className="state-table">
         <PositionsTable rows={rows} changed={changed} testId="state-table" />
         <div className="around">
           <div className="section-title">journal around seq {seq}</div>
@@ -79,7 +96,7 @@ export function StateView({ model, index, seq, onSeq, onIntent }: { model: Trace
             </tbody>
           </table>
         </div>
-      </div>
+      </div>}
       <p className="muted hint">
         desired: last S02 · expected: own fills (de-duplicated by execId), set to confirmed by an S06 adjustment · confirmed: last S05 position report ·
         working: open order leaves · residual = desired − confirmed · drift = expected − confirmed. Exact decimals; a marked cell changed at this seq.
