@@ -110,7 +110,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     // `from` is a validated positive integer; without it, the last 200 records.
     const from = req.query.from === undefined ? Math.max(1, live.journal.committedSeq() - 199) : Number(req.query.from);
     const out: JournalRecord[] = [];
-    for (const r of live.journal.readSync(from)) { out.push(r); if (out.length >= 500) break; }
+    const committed = live.journal.committedSeq();
+    for (const r of live.journal.readSync(from)) { if (r.seq > committed) break; out.push(r); if (out.length >= 500) break; }
     return { records: out };
   });
 

@@ -10,6 +10,7 @@ import { ReckonError } from '../domain/errors.js';
 import { parseFixed } from '../domain/fixed-point.js';
 import { loadConfigFile } from '../config/load.js';
 import { withFaultIdentity } from '../engine/replay.js';
+import { setLockInfo } from '../journal/lock.js';
 import { SqliteJournal } from '../journal/sqlite.js';
 import { verifyJournal } from '../journal/verify.js';
 import { liveProvider } from '../live/provider.js';
@@ -101,10 +102,12 @@ export function registerServeCommand(program: Command, io: Io): void {
         journal.closeSync();
         throw e;
       }
+      const url = address.replace('[::1]', 'localhost');
+      // Other commands that would write this journal (reckon incident ack) find the API here.
+      setLockInfo(journalPath, { api: url });
       await live.start();
       io.err(`reckon serve: ${feed.description}; provider: ${provider.description}\n`);
       io.err(`journal ${journalPath} (${live.restoredRecords} records restored); routing starts once the startup reconciliation has answered\n`);
-      const url = address.replace('[::1]', 'localhost');
       io.out(generated
         ? `console: ${url}/#token=${generated}\n(one-time operator token for this session; set RECKON_OPERATOR_TOKEN / RECKON_VIEWER_TOKEN or serve.tokens to choose your own)\n`
         : `console: ${url}/ (sign in with your token)\n`);
