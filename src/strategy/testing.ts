@@ -28,7 +28,7 @@ import type { Strategy } from './strategy.js';
 export interface RunStrategyOptions {
   /** A run config file: its instruments, account, risk limits and venue (the module path is the only strategy). */
   readonly config?: string;
-  /** Without a config: the instruments by id, with generous default limits (maxPosition 10^9 increments). */
+  /** Without a config: the instruments by id, with generous default limits (maxPosition 10^7 increments, inside the fixed-point money bounds). */
   readonly instruments?: Readonly<Record<string, { readonly priceIncrement: string; readonly sizeIncrement: string; readonly maxPosition?: string }>>;
   /** The instruments the strategy trades (default: every instrument). */
   readonly trade?: string | readonly string[];
@@ -69,7 +69,7 @@ function minimalConfig(instruments: NonNullable<RunStrategyOptions['instruments'
     accounts: [{ id: 'test', startingCash: '1000000' }],
     instruments: Object.entries(instruments).map(([id, i]) => {
       const scale = decimalsOf(i.sizeIncrement);
-      const max = i.maxPosition ?? formatFixed(parseFixed(i.sizeIncrement, scale, `${id} sizeIncrement`) * 1e9, scale);
+      const max = i.maxPosition ?? formatFixed(parseFixed(i.sizeIncrement, scale, `${id} sizeIncrement`) * 1e7, scale);
       return { id, priceIncrement: i.priceIncrement, sizeIncrement: i.sizeIncrement, maxPosition: max, maxOrderQty: max };
     }),
     risk: { maxOrderNotional: '1000000000', maxGrossExposure: '1000000000', orderRate: { maxOrders: 1_000_000, windowMs: 1000 }, priceCollarBps: 10_000 },
