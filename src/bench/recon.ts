@@ -79,7 +79,7 @@ export function setupRecon(n: number): ReconSetup {
     if (m.type !== 'execution_report') continue;
     const order = engine.state.execution.orders.get(m.report.clientOrderId);
     fold({ ts: m.ts, type: 'S05.provider', account: m.account, instrument: m.instrument, correlationId: order?.intentId ?? null, causationSeq: order?.lastCommandSeq ?? null,
-      payload: reportPayload(m.report, cfg.instrumentById.get(m.instrument)!, m.raw) });
+      payload: reportPayload(m.report, cfg.instrumentById.get(m.instrument)!, m.raw, m.ts) });
   }
   acks = [];
   // The previous interval pass (the schedule's anchor): asked and answered at T0.

@@ -47,8 +47,9 @@ export class EventTimeLoop {
     if (typeof faulty.connectFaults === 'function') faulty.connectFaults((f) => { this.faults.push(f); });
   }
 
-  /** One bar: the venue sees it first, then the engine. */
+  /** One bar: what the gateway holds for earlier times first, then the venue sees the bar, then the engine. */
   bar(bar: Bar): void {
+    this.catchUp(bar.ts);
     if (bar.ts > this.now) this.now = bar.ts;
     this.gateway.onBar(bar);
     this.drain();
@@ -57,6 +58,20 @@ export class EventTimeLoop {
 
   /** Time passes without a bar (scenario scripts): the venue's messages due by then, then timers (no interval pass). */
   advance(ts: number): void {
+    this.catchUp(ts);
+    this.passTo(ts);
+  }
+
+  /** Lets time pass to each moment before `ts` the gateway has a message due (asynchronous gateways). */
+  private catchUp(ts: number): void {
+    let passed: number | null = null;
+    for (let due = this.gateway.nextDueTs?.() ?? null; due !== null && due < ts && due !== passed; due = this.gateway.nextDueTs?.() ?? null) {
+      passed = due; // a gateway that reports the same time again after it passed has nothing due then
+      this.passTo(Math.max(due, this.now));
+    }
+  }
+
+  private passTo(ts: number): void {
     if (ts > this.now) this.now = ts;
     this.gateway.advance(this.now);
     this.drain();
@@ -79,9 +94,13 @@ export class EventTimeLoop {
     this.gateway.advance(this.now);
     this.drain();
     this.run({ kind: 'finish', dataSha256, lastLine });
-    for (let round = 0; round < this.settleRounds && !this.engine.runCompleted; round++) {
-      this.now += 1_000 * (round + 1);
-      this.advance(this.now);
+    let waits = 0;
+    for (let round = 0; round < this.settleRounds && !this.engine.runCompleted;) {
+      // What the gateway still holds arrives when due; otherwise time passes, one timeout at a time.
+      const due = this.gateway.nextDueTs?.() ?? null;
+      if (due !== null && waits++ < 10_000) { this.passTo(Math.max(due, this.now)); continue; }
+      round++;
+      this.passTo(this.now + 1_000 * round);
     }
   }
 

@@ -29,16 +29,16 @@ type Base = { ts: number; account: string; instrument: string; correlationId: st
  * The S05 payload of an execution report: exact decimals at the instrument's increments.
  *
  * @example
- * reportPayload(report, alpha, raw) // { kind: 'fill', lastQty: '5', lastPrice: '100.25', ... }
+ * reportPayload(report, alpha, raw, providerTs) // { kind: 'fill', lastQty: '5', lastPrice: '100.25', ... }
  */
-export function reportPayload(r: ExecutionReport, inst: Instrument, raw: unknown): ProviderPayload {
+export function reportPayload(r: ExecutionReport, inst: Instrument, raw: unknown, providerTs: number): ProviderPayload {
   switch (r.kind) {
     case 'fill':
     case 'partial_fill':
       return {
         kind: r.kind, clientOrderId: r.clientOrderId, providerOrderId: r.providerOrderId ?? '', execId: r.execId, side: r.side ?? 'buy',
         lastQty: fmtQty(inst, r.lastQty), lastPrice: fmtPrice(inst, r.lastPrice), cumQty: fmtQty(inst, r.cumQty), leavesQty: fmtQty(inst, r.leavesQty),
-        fee: formatFixed(r.fee, MONEY_SCALE), raw,
+        fee: formatFixed(r.fee, MONEY_SCALE), transactTime: providerTs, raw,
       };
     case 'reject':
     case 'cancel_reject':
@@ -69,7 +69,7 @@ export function decideExecutionReport(state: Readonly<KernelState>, msg: Executi
   const order = orderOfReport(ex, r);
   const out = new DraftList(ctx.nextSeq);
   const base: Base = { ts: ctx.now, account: msg.account, instrument: inst.id, correlationId: order?.intentId ?? null, causationSeq: order?.lastCommandSeq ?? null };
-  let payload = reportPayload(r, inst, msg.raw);
+  let payload = reportPayload(r, inst, msg.raw, msg.ts);
   const repeat = ex.execIds.has(r.execId);
   if (msg.possDup || repeat) payload = { ...payload, ...(msg.possDup ? { possDup: true as const } : {}), ...(repeat ? { duplicate: true as const } : {}) };
   const seq = out.push({ ...base, type: 'S05.provider', payload });
@@ -88,7 +88,7 @@ export function decideExecutionReport(state: Readonly<KernelState>, msg: Executi
     out.push(flagDraft(cause, 'PROVIDER_REJECTED', `provider rejected ${r.clientOrderId}: ${r.reason ?? 'no reason given'}`, { clientOrderId: r.clientOrderId, reason: r.reason }));
     return out;
   }
-  inferMissedFills(order, r, inst, seq, cause, out, ctx);
+  inferMissedFills(order, r, inst, seq, cause, out, ctx, msg.ts);
   const event = PROVIDER_EVENT[r.kind];
   if (!event) return out;
   const t = transition(order.status, event, openStatusOf(order));
@@ -107,7 +107,7 @@ export function decideExecutionReport(state: Readonly<KernelState>, msg: Executi
  * fills we never got (lost around a disconnect): an explicit inferred fill for the difference,
  * caused by the report, priced from its AvgPx.
  */
-function inferMissedFills(o: OrderState, r: ExecutionReport, inst: Instrument, reportSeq: number, base: Base, out: DraftList, ctx: DecideContext): void {
+function inferMissedFills(o: OrderState, r: ExecutionReport, inst: Instrument, reportSeq: number, base: Base, out: DraftList, ctx: DecideContext, providerTs: number): void {
   if (r.kind === 'reject' || r.kind === 'cancel_reject') return;
   const isFill = r.kind === 'fill' || r.kind === 'partial_fill';
   const received = o.cumQty + (isFill ? r.lastQty : 0);
@@ -120,7 +120,7 @@ function inferMissedFills(o: OrderState, r: ExecutionReport, inst: Instrument, r
   out.push({ ...base, causationSeq: reportSeq, type: 'S05.provider', payload: {
     kind: r.leavesQty === 0 ? 'fill' : 'partial_fill', clientOrderId: o.clientOrderId, providerOrderId: r.providerOrderId ?? o.providerOrderId ?? '',
     execId: `inferred:${reportSeq}`, side: o.side, lastQty: fmtQty(inst, missing), lastPrice: fmtPrice(inst, price), cumQty: fmtQty(inst, r.cumQty),
-    leavesQty: fmtQty(inst, r.leavesQty), fee: formatFixed(0, MONEY_SCALE), inferred: true,
+    leavesQty: fmtQty(inst, r.leavesQty), fee: formatFixed(0, MONEY_SCALE), inferred: true, transactTime: providerTs,
     raw: { inferredFrom: reportSeq, reportedCumQty: fmtQty(inst, r.cumQty), reportedAvgPx: r.avgPrice === null ? null : fmtPrice(inst, r.avgPrice), receivedCumQty: fmtQty(inst, received) },
   } });
 }
@@ -136,6 +136,8 @@ function unknownOrderIncident(base: Base, clientOrderId: string, what: string): 
 export interface StatusSource {
   readonly source: 'query' | 'mass_status';
   readonly requestId: string | null;
+  /** Provider time of the answer (the inferred fills executed by then). */
+  readonly providerTs: number;
   /** The order asked about (a query for an order the provider does not know has no report). */
   readonly clientOrderId: string;
   readonly raw: unknown;
@@ -178,7 +180,7 @@ export function decideStatusAnswer(state: Readonly<KernelState>, o: OrderState, 
     out.push({ ...base, causationSeq: seq, type: 'S05.provider', payload: {
       kind: report.cumQty >= report.quantity ? 'fill' : 'partial_fill', clientOrderId: o.clientOrderId, providerOrderId: report.providerOrderId,
       execId: `inferred:${seq}`, side: o.side, lastQty: fmtQty(inst, qty), lastPrice: fmtPrice(inst, price), cumQty: fmtQty(inst, report.cumQty),
-      leavesQty: fmtQty(inst, report.leavesQty), fee: formatFixed(0, MONEY_SCALE), inferred: true,
+      leavesQty: fmtQty(inst, report.leavesQty), fee: formatFixed(0, MONEY_SCALE), inferred: true, transactTime: src.providerTs,
       raw: { inferredFrom: seq, reportedCumQty: fmtQty(inst, report.cumQty), reportedAvgPx: fmtPrice(inst, report.avgPrice), receivedCumQty: fmtQty(inst, o.cumQty) },
     } });
   }

@@ -50,7 +50,7 @@ export interface ExecutionPosition {
   confirmed: number;
   /** asOf of the position report `confirmed` came from (-1 before the first). */
   confirmedAsOf: number;
-  /** ts of the last fill seen for the pair, ours or not (-1 before the first). */
+  /** Provider time (transactTime) of the last fill seen for the pair, ours or not (-1 before the first). */
   lastFillTs: number;
   /** Open orders of this pair in submission order. */
   readonly open: OrderState[];
@@ -233,7 +233,9 @@ export function evolveExecution(state: ExecutionState, record: JournalRecord, in
       }
       if (!o) state.unknownOrders.add(p.clientOrderId);
       if (p.kind === 'fill' || p.kind === 'partial_fill') {
-        if (record.ts > pos.lastFillTs) pos.lastFillTs = record.ts;
+        // Provider clock, comparable with a snapshot's asOf (schema 1 journals: the record's time).
+        const at = p.transactTime ?? record.ts;
+        if (at > pos.lastFillTs) pos.lastFillTs = at;
         // A fill of an order we never sent is not ours: expected stays; reconciliation sees the drift.
         if (!o) return state;
         const qty = parseFixed(p.lastQty, instrument.sizeScale);

@@ -24,7 +24,7 @@ const ack: AnyDraft = { ...base(), type: 'S05.provider', payload: { kind: 'ack',
 function answer(g: ReturnType<typeof given>, report: Parameters<typeof decideStatusAnswer>[2], source: 'query' | 'mass_status' = 'query'): AnyDraft[] {
   return g.when((s, ctx) => {
     const out = new DraftList(ctx.nextSeq);
-    decideStatusAnswer(s, s.execution.orders.get('i-1.1')!, report, { source, requestId: source === 'query' ? 'R9' : null, clientOrderId: 'i-1.1', raw: {} }, ALPHA, out, ctx);
+    decideStatusAnswer(s, s.execution.orders.get('i-1.1')!, report, { source, requestId: source === 'query' ? 'R9' : null, providerTs: 0, clientOrderId: 'i-1.1', raw: {} }, ALPHA, out, ctx);
     return out;
   });
 }

@@ -279,6 +279,11 @@ export interface EventTimeGateway extends ProviderGateway {
   onBar(bar: Bar): void;
   /** Time passes without a bar: messages due by `ts` go to the sink. */
   advance(ts: number): void;
+  /**
+   * When the gateway next has something to deliver on its own (an asynchronous transport's held
+   * messages), or null. The event-time loop lets time pass to exactly then, between bars.
+   */
+  nextDueTs?(): number | null;
 }
 
 export function isEventTimeGateway(g: ProviderGateway): g is EventTimeGateway {

@@ -115,7 +115,7 @@ export function decideMassStatus(state: Readonly<KernelState>, msg: MassStatusMe
   for (const { o, listed } of todo) {
     const inst = cfg.instrumentById.get(o.instrument)!;
     if (listed) {
-      decideStatusAnswer(state, o, listed, { source: 'mass_status', requestId: null, clientOrderId: o.clientOrderId, raw: listed }, inst, out, ctx);
+      decideStatusAnswer(state, o, listed, { source: 'mass_status', requestId: null, providerTs: msg.ts, clientOrderId: o.clientOrderId, raw: listed }, inst, out, ctx);
     } else if (!o.queryPending) {
       pushRequest(out, ctx, { what: 'order_status', trigger: request.trigger, account, order: { clientOrderId: o.clientOrderId, instrument: o.instrument, commandSeq: o.lastCommandSeq },
         correlationId: o.intentId, causationSeq: seq });
@@ -148,7 +148,7 @@ export function decideOrderStatusAnswer(state: Readonly<KernelState>, msg: Order
       payload: { kind: 'malformed', reason: `status answer ${request.requestId} names order ${msg.clientOrderId} on "${msg.instrument}", which we do not know`, raw: msg.raw } });
   } else {
     const before = out.drafts.length;
-    decideStatusAnswer(state, o, msg.order, { source: 'query', requestId: request.requestId, clientOrderId: msg.clientOrderId, raw: msg.raw }, inst, out, ctx);
+    decideStatusAnswer(state, o, msg.order, { source: 'query', requestId: request.requestId, providerTs: msg.ts, clientOrderId: msg.clientOrderId, raw: msg.raw }, inst, out, ctx);
     // Within a pass the pass's own positions phase checks the pair; an in-flight query is checked on its own.
     touched = request.trigger === 'in_flight_timeout' && (out.drafts.slice(before).some((d) => d.type === 'S05.provider' && (d.payload.kind === 'fill' || d.payload.kind === 'partial_fill'))
       || (msg.order !== null && msg.order.status !== 'new' && msg.order.status !== 'partially_filled'));

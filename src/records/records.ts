@@ -242,6 +242,13 @@ export type ProviderPayload =
       readonly cumQty: string;
       readonly leavesQty: string;
       readonly fee: string;
+      /**
+       * Provider time of the execution (FIX TransactTime), in the provider's clock like a
+       * snapshot's `asOf`: a snapshot older than the last fill is stale. On an inferred fill, the
+       * time of the report that revealed it (it executed by then; a snapshot from before may not
+       * include it).
+       */
+      readonly transactTime?: number;
       readonly raw: unknown;
       /**
        * Present (true) on a fill the engine inferred from a status report whose CumQty is above

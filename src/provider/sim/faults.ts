@@ -344,6 +344,11 @@ export class FaultyGateway implements EventTimeGateway {
     this.inner.advance(ts);
   }
 
+  /** When the venue next acts without a bar (see SimGateway.venueDueTs). */
+  venueDueTs(): number | null {
+    return this.inner.venueDueTs();
+  }
+
   private injectOnBar(bar: Bar): void {
     const ins = bar.instrument;
     if (this.lateFills.length > 0) {

@@ -73,6 +73,15 @@ export class SimGateway implements EventTimeGateway {
     this.deliver(ts);
   }
 
+  /**
+   * When the venue next acts without a bar (a request taking effect, a report due). Not
+   * `nextDueTs`: in a plain replay the venue speaks at bars, by design; an asynchronous transport
+   * in front of it asks, to model time between bars.
+   */
+  venueDueTs(): number | null {
+    return this.venue.nextEventTs();
+  }
+
   /** Every execution report due by `ts`, in the order the venue sent them. */
   private deliver(ts: number): void {
     const due = this.venue.poll(ts);

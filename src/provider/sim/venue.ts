@@ -619,6 +619,13 @@ export class SimVenue {
     });
   }
 
+  /** The earliest time something happens without a bar: a request taking effect, or an event due (null: none). */
+  nextEventTs(): number | null {
+    let t = this.head < this.pending.length ? this.pending[this.head]!.at : Number.POSITIVE_INFINITY;
+    for (const ev of this.outbox) if (ev.ts < t) t = ev.ts;
+    return t === Number.POSITIVE_INFINITY ? null : t;
+  }
+
   /**
    * Returns and removes every event with ts <= `ts`, in the order the venue produced them, after
    * processing the requests that became effective by `ts`.

@@ -10,7 +10,7 @@ import { SimVenue, type SimVenueConfig, type SubmitRequest, type VenueExecution 
 
 /** A venue report as the engine journals it (exact decimals, raw FIX-style body), for readable expectations. */
 interface ProviderEvent { readonly ts: number; readonly account: string; readonly instrument: string; readonly payload: ProviderPayload }
-const view = (ev: VenueExecution): ProviderEvent => ({ ts: ev.ts, account: ev.account, instrument: ev.instrument.id, payload: reportPayload(ev.report, ev.instrument, executionMessage(ev).raw) });
+const view = (ev: VenueExecution): ProviderEvent => ({ ts: ev.ts, account: ev.account, instrument: ev.instrument.id, payload: reportPayload(ev.report, ev.instrument, executionMessage(ev).raw, ev.ts) });
 const poll = (v: SimVenue, ts: number): ProviderEvent[] => v.poll(ts).map(view);
 
 const ALPHA = makeInstrument('FIX-ALPHA', 0, '0.01', '1');
