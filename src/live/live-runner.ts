@@ -57,7 +57,7 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 type Item =
   | { readonly input: EngineInput; readonly reply?: (r: ActionResult) => void }
   | { readonly message: ProviderMessage }
-  | { readonly barrier: () => void };
+  | { readonly barrier: () => void; readonly idle?: true };
 
 export class LiveRunner {
   readonly engine: Engine;
@@ -159,6 +159,14 @@ export class LiveRunner {
     return new Promise<void>((resolve) => this.inbox.push({ barrier: resolve }));
   }
 
+  /**
+   * Resolves once the inbox is empty: what was queued, and what stepping it made the provider
+   * answer meanwhile, stepped and committed (tests and tools; never resolves under a constant stream).
+   */
+  idle(): Promise<void> {
+    return new Promise<void>((resolve) => this.inbox.push({ barrier: resolve, idle: true }));
+  }
+
   // ------------------------------------------------------------------ inputs
 
   private onBar(bar: Bar): void {
@@ -180,7 +188,11 @@ export class LiveRunner {
       if (item === null) return;
       let input: EngineInput;
       let reply: ((r: ActionResult) => void) | undefined;
-      if ('barrier' in item) { item.barrier(); continue; }
+      if ('barrier' in item) {
+        if (item.idle && this.inbox.size > 0) this.inbox.push(item);
+        else item.barrier();
+        continue;
+      }
       if ('message' in item) {
         // Messages that arrived together are one provider input.
         const more = this.inbox.takeWhile((i) => 'message' in i) as { message: ProviderMessage }[];

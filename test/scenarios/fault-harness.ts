@@ -12,7 +12,7 @@ import { FaultyGateway } from '../../src/provider/sim/faults.js';
 import { EventTimeLoop } from '../../src/engine/event-loop.js';
 import type { EventTimeGateway } from '../../src/provider/gateway.js';
 import type { FaultPlan } from '../../src/provider/sim/fault-plan.js';
-import type { FaultKind } from '../../src/records/records.js';
+import type { FaultKind, JournalRecord } from '../../src/records/records.js';
 import { SCENARIO_BASE_CONFIG, deepMerge } from '../../src/scenario/load.js';
 
 export interface FaultCase {
@@ -45,19 +45,22 @@ export interface FaultRun {
   readonly venue: FaultyGateway;
 }
 
-/** Runs one case; `plan` defaults to the case's faults with its seed. */
-/** Runs one case; `plan` defaults to the case's faults with its seed; `wrap` puts the gateway behind another (an asynchronous test gateway). */
+/**
+ * Runs one case; `plan` defaults to the case's faults with its seed; `wrap` puts the gateway
+ * behind another (an asynchronous test gateway); `onStep` sees the engine after every step.
+ */
 export function runFaultCase(
   c: FaultCase,
   plan: FaultPlan = { seed: c.seed, rules: c.faults.map((f) => ({ kind: f.kind, probability: f.probability })) },
   wrap: (g: EventTimeGateway) => EventTimeGateway = (g) => g,
+  onStep?: (engine: Engine, records: readonly JournalRecord[]) => void,
 ): FaultRun {
   const cfg = caseConfig(c);
   const inst = cfg.instruments[0]!;
   const journal = new MemoryJournal();
   const venue = FaultyGateway.fromConfig(simVenueConfigFor(cfg), plan);
   const engine = new Engine({ config: cfg, journal });
-  const loop = new EventTimeLoop(engine, wrap(venue));
+  const loop = new EventTimeLoop(engine, wrap(venue), onStep ? { onStep: (r) => onStep(engine, r.records) } : {});
   loop.input({ kind: 'start', run: { runId: 'property', dataName: 'generated', dataBytes: 0, mode: 'scenario', version: 'test' } });
   let price = 10_000;
   const bar = (ts: number, volume: number): Bar => ({ ts, instrument: inst, open: price, high: price + 5, low: price - 5, close: price, volume, line: 0 });

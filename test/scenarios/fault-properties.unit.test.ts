@@ -159,6 +159,21 @@ describe('fault properties (real engine, faulty venue, in-memory journal)', () =
     }), { numRuns: 30 });
   }, 60_000);
 
+  // State = fold of the journal: after every step of a run, folding the journal up to that
+  // step's last seq gives exactly the engine's state (links, open requests, queried and
+  // ambiguous orders, passes, incidents, positions), with either gateway.
+  it('property: folding the journal at any seq gives the engine state the run had at that seq', () => {
+    fc.assert(fc.property(caseArb(allKinds), fc.boolean(), (c, async) => {
+      const snapshots: { seq: number; state: unknown }[] = [];
+      const run = runFaultCase(c, undefined, async ? behindAsync(c) : undefined, (engine, recs) => {
+        if (recs.length > 0) snapshots.push({ seq: recs[recs.length - 1]!.seq, state: structuredClone(engine.state) });
+      });
+      const all = records(run);
+      expect(snapshots.length).toBeGreaterThan(5);
+      for (const { seq, state } of snapshots) expect(foldJournal(all, run.cfg, seq), `fold at seq ${seq}`).toEqual(state);
+    }), { numRuns: Number(process.env.PROP_RUNS ?? 40) });
+  }, 120_000);
+
   it('fault matrix: every kind x 3 seeds converges with its incidents', () => {
     const c0: Omit<FaultCase, 'faults' | 'seed'> = {
       bars: Array.from({ length: 60 }, (_, i) => ({ step: ((i * 7) % 5) - 2, volume: i % 11 === 0 ? 0 : 20 })),
