@@ -29,19 +29,19 @@ import type { Strategy, StrategyPorts } from '../strategy/strategy.js';
 import { decidePortfolio, desiredOf } from '../portfolio/portfolio.js';
 import { decideExecutionReport } from '../execution/provider-events.js';
 import { decideRouting } from '../execution/routing.js';
-import { decideOperator, type OperatorCommand } from '../operator/commands.js';
-import { flagDraft } from '../reconciliation/reconciliation.js';
+import { decideOperator, type OperatorCommand } from '../commands/operator.js';
+import { flagDraft } from '../operator/drafts.js';
 import { decideMassStatus, decideOrderStatusAnswer, decidePositionsAnswer } from '../reconciliation/answers.js';
 import { decideLink, decideSendFailed, decideTimers, pushRequest, recoveryDone } from '../reconciliation/requests.js';
 import { passKey } from '../reconciliation/provider-state.js';
 import { decideStaleMarketData } from '../risk/market-data.js';
-import { DraftList, type DecideContext } from './decider.js';
+import { DraftList, type DecideContext } from '../domain/decider.js';
 import { evolveAll, initialKernelState, type KernelState } from './kernel-state.js';
 import type { EngineInput, RunStart, ScriptedIntent, StepResult } from './inputs.js';
 import { EquityTracker } from './equity.js';
 
 export type { EngineInput, ScriptedIntent, StepResult } from './inputs.js';
-export type { OperatorCommand } from '../operator/commands.js';
+export type { OperatorCommand } from '../commands/operator.js';
 
 export interface EngineOptions {
   readonly config: RunConfig;

@@ -3,7 +3,7 @@
  * state arrives as one of these, through one inbox, one at a time.
  */
 import type { Bar, RejectedRow } from '../marketdata/bar.js';
-import type { OperatorCommand, OperatorDecision } from '../operator/commands.js';
+import type { OperatorCommand, OperatorDecision } from '../commands/operator.js';
 import type { ProviderCommand, ProviderMessage } from '../provider/gateway.js';
 import type { InjectedFault } from '../provider/sim/faults.js';
 import type { JournalRecord } from '../records/records.js';

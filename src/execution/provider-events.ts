@@ -14,12 +14,12 @@
 import { formatFixed, MONEY_SCALE } from '../domain/fixed-point.js';
 import { fmtPrice, fmtQty } from '../domain/instrument.js';
 import type { Instrument } from '../domain/types.js';
-import type { DecideContext } from '../engine/decider.js';
-import { DraftList } from '../engine/decider.js';
+import type { DecideContext } from '../domain/decider.js';
+import { DraftList } from '../domain/decider.js';
 import type { KernelState } from '../engine/kernel-state.js';
 import type { ExecutionReport, ExecutionReportMessage, OrderStatusReport } from '../provider/gateway.js';
 import type { Draft, ProviderPayload } from '../records/records.js';
-import { flagDraft, incidentDraft } from '../reconciliation/reconciliation.js';
+import { flagDraft, incidentDraft } from '../operator/drafts.js';
 import { PROVIDER_EVENT, TERMINAL, transition } from './order-lifecycle.js';
 import { openStatusOf, statusReportEffect, type ExecutionState, type OrderState } from './state.js';
 

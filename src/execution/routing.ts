@@ -10,10 +10,10 @@
 import type { RunConfig } from '../config/load.js';
 import { fmtPrice, fmtQty, notional } from '../domain/instrument.js';
 import { positionKey, signOf, type Instrument } from '../domain/types.js';
-import { DraftList, type DecideContext } from '../engine/decider.js';
+import { DraftList, type DecideContext } from '../domain/decider.js';
 import type { KernelState } from '../engine/kernel-state.js';
 import { desiredOf } from '../portfolio/portfolio.js';
-import { flagDraft } from '../reconciliation/reconciliation.js';
+import { flagDraft } from '../operator/drafts.js';
 import { decideRisk, type RiskLimits } from '../risk/risk.js';
 import { planOrders } from './planner.js';
 import { workingOf, type OrderState } from './state.js';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { ALPHA, ACCOUNT, base } from '../../test/support/records.js';
 import { given, SPEC_CONFIG } from '../../test/support/spec.js';
 import type { AnyDraft, ReportedOrderStatus } from '../records/records.js';
-import { DraftList } from '../engine/decider.js';
+import { DraftList } from '../domain/decider.js';
 import { OPEN, TERMINAL, statusAfterReport, type OrderStatus } from './order-lifecycle.js';
 import { statusReportEffect, type OrderState } from './state.js';
 import { decideStatusAnswer } from './provider-events.js';

@@ -5,7 +5,7 @@
  */
 import { formatSigned } from '../domain/fixed-point.js';
 import { positionKey, type Instrument } from '../domain/types.js';
-import { DraftList, type DecideContext } from '../engine/decider.js';
+import { DraftList, type DecideContext } from '../domain/decider.js';
 import type { KernelState } from '../engine/kernel-state.js';
 import { decideStatusAnswer, unknownListedOrder } from '../execution/provider-events.js';
 import { NO_POSITION, statusReportEffect, workingOf, type OrderState } from '../execution/state.js';
@@ -14,7 +14,8 @@ import { desiredOf } from '../portfolio/portfolio.js';
 import type { MassStatusMessage, OrderStatusMessage, OrderStatusReport, PositionsMessage } from '../provider/gateway.js';
 import { tradingStateOf } from '../risk/risk.js';
 import type { OpenRequest } from './provider-state.js';
-import { decideReconciliation, decideRecovery, flagDraft, isQuietCheck, type ReconSettings } from './reconciliation.js';
+import { flagDraft } from '../operator/drafts.js';
+import { decideReconciliation, decideRecovery, isQuietCheck, type ReconSettings } from './reconciliation.js';
 import { continuePass, instrumentsToCheck, pushRequest } from './requests.js';
 
 /**

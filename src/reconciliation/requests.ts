@@ -10,13 +10,13 @@
  * paused the same way, until its startup pass has answered.
  */
 import type { Instrument } from '../domain/types.js';
-import { DraftList, type DecideContext } from '../engine/decider.js';
+import { DraftList, type DecideContext } from '../domain/decider.js';
 import type { KernelState } from '../engine/kernel-state.js';
 import { stuckId, stuckInFlightIncident } from '../execution/provider-events.js';
 import type { LinkMessage, SendFailedMessage } from '../provider/gateway.js';
 import type { ReconTrigger, RequestWhat } from '../records/records.js';
 import { passKey, type OpenRequest } from './provider-state.js';
-import { flagDraft, incidentDraft } from './reconciliation.js';
+import { flagDraft, incidentDraft } from '../operator/drafts.js';
 
 export interface RequestSpec {
   readonly what: RequestWhat;

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isOrderReport, type JournalRecord } from '../records/records.js';
 import type { PositionRow, RunSummary } from '../web/data-types.js';
-import { add, dec, div, fmt, isZero, mul, ZERO, type Dec } from '../web/decimal.js';
+import { add, dec, div, fmt, isZero, mul, ZERO, type Dec } from '../domain/decimal.js';
 
 interface OrderRow {
   clientOrderId: string;

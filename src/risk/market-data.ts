@@ -5,9 +5,9 @@
  * by acknowledging the incident like any restriction the engine sets.
  */
 import type { Instrument } from '../domain/types.js';
-import { DraftList, type DecideContext } from '../engine/decider.js';
+import { DraftList, type DecideContext } from '../domain/decider.js';
 import type { KernelState } from '../engine/kernel-state.js';
-import { incidentDraft } from '../reconciliation/reconciliation.js';
+import { incidentDraft } from '../operator/drafts.js';
 import { tradingStateOf } from './risk.js';
 
 export interface MarketDataView {

@@ -5,7 +5,7 @@
  */
 import type { IntentStatus } from './data-types.js';
 import { isOrderReport, type JournalRecord } from '../records/records.js';
-import { add, dec, isZero, sub, ZERO, type Dec } from './decimal.js';
+import { add, dec, isZero, sub, ZERO, type Dec } from '../domain/decimal.js';
 
 interface OrderTrack {
   qty: Dec;

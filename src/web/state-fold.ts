@@ -11,7 +11,7 @@
  */
 import { isOrderReport, type JournalRecord } from '../records/records.js';
 import { STATE_FIELDS, type StateField } from './data-types.js';
-import { add, dec, fmt, isZero, mul, sub, ZERO, type Dec } from './decimal.js';
+import { add, dec, fmt, isZero, mul, sub, ZERO, type Dec } from '../domain/decimal.js';
 
 export interface PositionState {
   readonly account: string;

@@ -13,7 +13,7 @@ import type { Feed } from '../../src/live/feed.js';
 import { liveProvider } from '../../src/live/provider.js';
 import { loadConfigFile } from '../../src/config/load.js';
 import { SqliteJournal } from '../../src/journal/sqlite.js';
-import { incidentDraft } from '../../src/reconciliation/reconciliation.js';
+import { incidentDraft } from '../../src/operator/drafts.js';
 import { LIVE_CONFIG_PATH } from '../../src/cli/serve-command.js';
 import { makeBars } from '../support/engine.js';
 import { tempDir } from '../support/cli.js';

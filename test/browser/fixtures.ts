@@ -8,7 +8,7 @@ import { MemoryJournal } from '../../src/journal/memory.js';
 import type { AnyDraft, JournalRecord, ProviderPayload } from '../../src/records/records.js';
 import { equityStatistics } from '../../src/report/statistics.js';
 import type { RunSummary } from '../../src/web/data-types.js';
-import { add, cmp, dec, fmt, mul, neg, round, sub, ZERO, type Dec } from '../../src/web/decimal.js';
+import { add, cmp, dec, fmt, mul, neg, round, sub, ZERO, type Dec } from '../../src/domain/decimal.js';
 import { moneyUnits } from '../../src/web/run-files.js';
 import { StateFolder } from '../../src/web/state-fold.js';
 

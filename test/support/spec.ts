@@ -10,7 +10,7 @@
  * expect(drafts.map((d) => d.payload.kind)).toEqual(['fill']);
  */
 import { parseConfig, type RunConfig } from '../../src/config/load.js';
-import type { DecideContext, DraftList } from '../../src/engine/decider.js';
+import type { DecideContext, DraftList } from '../../src/domain/decider.js';
 import { evolveAll, initialKernelState, type KernelState } from '../../src/engine/kernel-state.js';
 import { MemoryJournal } from '../../src/journal/memory.js';
 import type { AnyDraft, JournalRecord } from '../../src/records/records.js';

@@ -10,20 +10,20 @@ import { loadConfigFile, parseConfig, type RunConfig } from '../config/load.js';
 import type { ConfigInput } from '../config/schema.js';
 import { ReckonError } from '../domain/errors.js';
 import { decimalsOf, formatFixed, parseFixed } from '../domain/fixed-point.js';
-import { Engine } from '../engine/engine.js';
-import { simGatewayFor } from '../engine/replay.js';
-import { EventTimeLoop } from '../engine/event-loop.js';
+import { Engine } from './engine.js';
+import { simGatewayFor } from './replay.js';
+import { EventTimeLoop } from './event-loop.js';
 import { MemoryJournal } from '../journal/memory.js';
 import { readBars } from '../marketdata/csv-reader.js';
 import type { JournalRecord } from '../records/records.js';
 import { PnlBook, type PnlView } from '../report/pnl.js';
 import { lastPriceText } from '../report/run-folds.js';
-import type { Strategy as StrategyDefinition } from './api.js';
-import { InProcessStrategy } from './adapter.js';
-import { mergeParams } from './definition.js';
-import { LatePorts } from './ports.js';
-import { closeStrategies, loadStrategies, targetLimits } from './registry.js';
-import type { Strategy } from './strategy.js';
+import type { Strategy as StrategyDefinition } from '../strategy/api.js';
+import { InProcessStrategy } from '../strategy/adapter.js';
+import { mergeParams } from '../strategy/definition.js';
+import { LatePorts } from '../strategy/ports.js';
+import { closeStrategies, loadStrategies, targetLimits } from '../strategy/registry.js';
+import type { Strategy } from '../strategy/strategy.js';
 
 export interface RunStrategyOptions {
   /** A run config file: its instruments, account, risk limits and venue (the module path is the only strategy). */

@@ -7,9 +7,9 @@
  * one of the same decision (`DraftList.push` returns the seq it will get).
  */
 import type { RunConfig } from '../config/load.js';
-import type { Instrument } from '../domain/types.js';
+import type { Instrument } from './types.js';
 import type { AnyDraft } from '../records/records.js';
-import type { KernelState } from './kernel-state.js';
+import type { KernelState } from '../engine/kernel-state.js';
 
 export interface DecideContext {
   readonly cfg: RunConfig;

@@ -7,12 +7,12 @@
  */
 import { formatSigned } from '../domain/fixed-point.js';
 import type { TradingState } from '../domain/types.js';
-import { DraftList, type DecideContext } from '../engine/decider.js';
+import { DraftList, type DecideContext } from '../domain/decider.js';
 import type { KernelState } from '../engine/kernel-state.js';
 import { OPEN } from '../execution/order-lifecycle.js';
 import { cancelDraft } from '../execution/routing.js';
 import { tradingStateOf } from '../risk/risk.js';
-import { decideIncident } from './incidents.js';
+import { decideIncident } from '../operator/incidents.js';
 
 interface Who { readonly actor: string; readonly reason: string; readonly ts: number }
 
