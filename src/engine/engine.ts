@@ -64,6 +64,10 @@ export interface EngineOptions {
 
 export const DEFAULT_IN_FLIGHT_TIMEOUT_MS = 30_000;
 
+/** The records and commands of a step that journaled nothing (shared: never mutated). */
+const NONE: readonly never[] = Object.freeze([]);
+const NOTHING: StepResult = Object.freeze({ records: NONE, commands: NONE });
+
 export class Engine {
   /** The fold of every record journaled (or restored) so far. */
   readonly state: KernelState;
@@ -98,8 +102,8 @@ export class Engine {
   private finishInput: { readonly dataSha256: string; readonly lastLine: number } | null = null;
   private completed = false;
   // The step in progress: what it journaled and the commands those records decide.
-  private stepRecords: JournalRecord[] = [];
-  private stepCommands: ProviderCommand[] = [];
+  private stepRecords: JournalRecord[] | null = null;
+  private stepCommands: ProviderCommand[] | null = null;
 
   constructor(opts: EngineOptions) {
     const c = (this.cfg = opts.config);
@@ -130,8 +134,9 @@ export class Engine {
    * await journal.commit(); for (const c of commands) gateway.send(c);
    */
   step(input: EngineInput): StepResult {
-    this.stepRecords = [];
-    this.stepCommands = [];
+    // Most bars journal nothing: the step's arrays are allocated on first use only.
+    this.stepRecords = null;
+    this.stepCommands = null;
     let reply: StepResult['reply'];
     switch (input.kind) {
       case 'start': this.onStart(input.run); break;
@@ -149,7 +154,8 @@ export class Engine {
       case 'finish': this.onFinish(input.dataSha256, input.lastLine); break;
     }
     this.afterStep();
-    return { records: this.stepRecords, commands: this.stepCommands, ...(reply ? { reply } : {}) };
+    if (reply) return { records: this.stepRecords ?? NONE, commands: this.stepCommands ?? NONE, reply };
+    return this.stepRecords === null ? NOTHING : { records: this.stepRecords, commands: this.stepCommands ?? NONE };
   }
 
   /** Folds an already journaled record (restart: the journal is folded before the first step). */
@@ -211,7 +217,7 @@ export class Engine {
     // linked to the last record that moved it (its intent's chain shows the check).
     let touched: Map<string, { account: string; instrument: string; correlationId: string | null; causationSeq: number }> | null = null;
     const touch = (account: string, instrument: string) => {
-      const last = this.stepRecords[this.stepRecords.length - 1]!;
+      const last = this.stepRecords![this.stepRecords!.length - 1]!;
       (touched ??= new Map()).set(account + '|' + instrument, { account, instrument, correlationId: last.correlationId, causationSeq: last.seq });
     };
     for (const m of messages) {
@@ -289,12 +295,12 @@ export class Engine {
     this.advanceTo(cmd.ts);
     const d = decideOperator(this.state, cmd, this.ctx());
     if (!d.ok) return d;
-    const first = this.stepRecords.length;
+    const first = this.stepRecords?.length ?? 0;
     for (const draft of d.drafts.drafts) {
       const r = this.append(draft);
       if (r.type === 'S01.intent') this.onIntent(r, this.cfg.instrumentById.get(r.instrument!)!);
     }
-    return { ok: true, records: this.stepRecords.slice(first) };
+    return { ok: true, records: this.stepRecords?.slice(first) ?? [] };
   }
 
   /**
@@ -447,12 +453,11 @@ export class Engine {
     return this.journal.lastSeq() + 1;
   }
 
+  private readonly lastPriceOf = (i: Instrument): number | undefined => this.lastPrice[i.index];
+  private readonly requestIdAt = (seq: number): string => this.requestPrefix + seq;
+
   private ctx(): DecideContext {
-    return {
-      cfg: this.cfg, now: this.now, nextSeq: this.nextSeq(), timeoutMs: this.timeoutMs,
-      lastPrice: (i) => this.lastPrice[i.index],
-      requestIdAt: (seq) => this.requestPrefix + seq,
-    };
+    return { cfg: this.cfg, now: this.now, nextSeq: this.nextSeq(), timeoutMs: this.timeoutMs, lastPrice: this.lastPriceOf, requestIdAt: this.requestIdAt };
   }
 
   private appendAll(list: DraftList): void {
@@ -465,9 +470,9 @@ export class Engine {
     const record = this.journal.append(draft);
     evolveAll(this.state, record, this.cfg);
     this.count(record);
-    this.stepRecords.push(record);
+    (this.stepRecords ??= []).push(record);
     const cmd = this.commandOf(record);
-    if (cmd !== null) this.stepCommands.push(cmd);
+    if (cmd !== null) (this.stepCommands ??= []).push(cmd);
     return record;
   }
 

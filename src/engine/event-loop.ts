@@ -38,6 +38,7 @@ export class EventTimeLoop {
   private now = 0;
   private readonly onStep: ((r: StepResult) => void) | undefined;
   private readonly settleRounds: number;
+  private readonly barInput: Extract<EngineInput, { kind: 'bar' }> = { kind: 'bar', bar: null as unknown as Bar };
 
   constructor(readonly engine: Engine, readonly gateway: EventTimeGateway, opts: EventLoopOptions = {}) {
     this.onStep = opts.onStep;
@@ -53,7 +54,9 @@ export class EventTimeLoop {
     if (bar.ts > this.now) this.now = bar.ts;
     this.gateway.onBar(bar);
     this.drain();
-    this.run({ kind: 'bar', bar });
+    // One input object for every bar (the engine keeps neither the input nor the bar past the step).
+    (this.barInput as { bar: Bar }).bar = bar;
+    this.run(this.barInput);
   }
 
   /** Time passes without a bar (scenario scripts): the venue's messages due by then, then timers (no interval pass). */
@@ -117,6 +120,7 @@ export class EventTimeLoop {
   }
 
   private drain(): void {
+    if (this.faults.length === 0 && this.messages.length === 0) return;
     for (;;) {
       if (this.faults.length > 0) {
         const f = this.faults;
