@@ -9,5 +9,5 @@
 export type {
   Params, ParamValue, PositionView, Strategy, StrategyBar, StrategyContext, StrategyInstance, StrategyInstrument, StrategyOutput, Target,
 } from './strategy/api.js';
-export { runStrategyOnCsv, type RunStrategyOptions, type StrategyFault, type StrategyIntent, type StrategyRun } from './strategy/testing.js';
+export { runStrategyOnCsv, type RunStrategyOptions, type StrategyFault, type StrategyIntent, type StrategyRun } from './engine/strategy-run.js';
 export type { PnlRow, PnlTotals, PnlView } from './report/pnl.js';

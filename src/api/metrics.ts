@@ -31,13 +31,13 @@ export class LiveMetrics {
     });
     new Gauge({ name: 'reckon_open_incidents', help: 'Open (unacknowledged) incidents by failure code', labelNames: ['code'], registers: [r], collect() {
       this.reset();
-      for (const i of engine.incidents.incidents.values()) if (i.status === 'open') this.inc({ code: i.code });
+      for (const i of engine.state.incidents.incidents.values()) if (i.status === 'open') this.inc({ code: i.code });
     } });
     const cfg = live.config;
     const gap = (pick: (desired: number, expected: number, confirmed: number) => number) => function (this: Gauge<'account' | 'instrument'>) {
       for (const a of cfg.accounts) for (const i of cfg.instruments) {
-        const p = engine.execution.positions.get(positionKey(a.id, i.id));
-        const desired = engine.portfolio.positions.get(positionKey(a.id, i.id))?.desired ?? 0;
+        const p = engine.state.execution.positions.get(positionKey(a.id, i.id));
+        const desired = engine.state.portfolio.positions.get(positionKey(a.id, i.id))?.desired ?? 0;
         this.set({ account: a.id, instrument: i.id }, pick(desired, p?.expected ?? 0, p?.confirmed ?? 0) / 10 ** i.sizeScale);
       }
     };

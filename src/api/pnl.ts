@@ -29,7 +29,7 @@ export function registerPnlRoute(app: FastifyInstance, live: LiveRunner, options
     for (const r of live.journal.readSync(seq + 1)) { if (r.seq > until) break; fold(r); }
   };
   catchUp(Number.MAX_SAFE_INTEGER);
-  const off = live.engine.bus.subscribe((r) => {
+  const off = live.bus.subscribe((r) => {
     if (r.seq <= seq) return;
     if (r.seq > seq + 1) catchUp(r.seq - 1);
     fold(r);

@@ -63,7 +63,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.setNotFoundHandler(handleNotFound);
 
   const metrics = new LiveMetrics(live);
-  const query = new JournalQuery(live.journal.location);
+  const query = new JournalQuery(live.journal.location ?? ":memory:");
   app.addHook('onClose', async () => query.close());
   live.timings.tick = (s) => metrics.tickLatency.observe(s);
   live.timings.tickToOrder = (s) => metrics.tickToOrder.observe(s);
@@ -71,9 +71,10 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   // ------------------------------------------------------------------ health, metrics, console
   // Open routes ignore query strings, as any static page or probe does; /api routes refuse them.
   app.get('/healthz', async () => ({ status: 'ok' }));
+  // Readiness follows the journaled link and routing state: not ready while the provider is unreachable or reconciling.
   app.get('/readyz', async (_req, reply) => {
-    if (!live.ready) return reply.status(503).send({ status: 'not ready', reason: live.startupError ?? 'starting' });
-    return { status: 'ready', provider: live.providerConnected ? 'connected' : 'unreachable', restoredRecords: live.restoredRecords };
+    if (!live.ready) return reply.status(503).send({ status: 'not ready', provider: live.providerConnected ? 'connected' : 'unreachable', reason: live.startupError ?? 'starting' });
+    return { status: 'ready', provider: 'connected', restoredRecords: live.restoredRecords };
   });
   app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   app.get('/', async (_req, reply) => {
@@ -87,8 +88,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.get('/api/state', none, async (req) => ({
     // Who is asking (name and role), so the console can show the role and hide actions for a viewer.
     principal: req.principal,
-    ready: live.ready, provider: live.providerConnected ? 'connected' : 'unreachable', feed: live.feed.description,
-    killSwitch: live.engine.risk.killSwitch, lastSeq: live.journal.lastSeq(), headHash: live.journal.headHash(),
+    ready: live.ready, provider: live.providerConnected ? 'connected' : 'unreachable', routing: live.engine.state.provider.routing, feed: live.feed.description,
+    killSwitch: live.engine.state.risk.killSwitch, lastSeq: live.journal.committedSeq(), headHash: committedHead(live),
     counts: live.engine.counts, marketData: live.feedHealth(),
   }));
   app.get('/api/positions', none, async () => ({ positions: positionsView(live) }));
@@ -100,20 +101,22 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     return { intentId: req.params.id, records };
   });
   app.get('/api/incidents', none, async () => ({
-    incidents: [...live.engine.incidents.incidents.values()].map((i) => ({
+    incidents: [...live.engine.state.incidents.incidents.values()].map((i) => ({
       ...i, playbook: FAILURE_CATALOG.find((e) => e.code === i.code) ?? null,
     })).reverse(),
   }));
   app.get('/api/playbooks', none, async () => ({ playbooks: FAILURE_CATALOG }));
   app.get<{ Querystring: { from?: string } }>('/api/records', { schema: { querystring: recordsQuery } }, async (req) => {
     // `from` is a validated positive integer; without it, the last 200 records.
-    const from = req.query.from === undefined ? Math.max(1, live.journal.lastSeq() - 199) : Number(req.query.from);
+    const from = req.query.from === undefined ? Math.max(1, live.journal.committedSeq() - 199) : Number(req.query.from);
     const out: JournalRecord[] = [];
-    for (const r of live.journal.readSync(from)) { out.push(r); if (out.length >= 500) break; }
+    const committed = live.journal.committedSeq();
+    for (const r of live.journal.readSync(from)) { if (r.seq > committed) break; out.push(r); if (out.length >= 500) break; }
     return { records: out };
   });
 
-  // Live record stream (server-sent events). Read with fetch() so the token travels in a header.
+  // Live record stream (server-sent events) of committed records only, as /api/records serves them.
+  // Read with fetch() so the token travels in a header.
   // Open streams are ended when the server closes, or close would wait for every client to leave.
   const streams = new Set<ServerResponse>();
   app.addHook('preClose', async () => { for (const res of streams) res.end(); });
@@ -122,14 +125,15 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     const res = reply.raw;
     streams.add(res);
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
-    res.write(`event: hello\ndata: ${JSON.stringify({ lastSeq: live.journal.lastSeq() })}\n\n`);
-    const off = live.engine.bus.subscribe((r) => { res.write(`event: record\ndata: ${JSON.stringify(r)}\n\n`); });
+    res.write(`event: hello\ndata: ${JSON.stringify({ lastSeq: live.journal.committedSeq() })}\n\n`);
+    const off = live.bus.subscribe((r) => { res.write(`event: record\ndata: ${JSON.stringify(r)}\n\n`); });
     const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
     req.raw.on('close', () => { off(); clearInterval(ping); streams.delete(res); });
   });
 
   // ------------------------------------------------------------------ actions (operator)
-  const send = (reply: FastifyReply, action: string, r: ActionResult) => {
+  const send = async (reply: FastifyReply, action: string, pending: Promise<ActionResult>) => {
+    const r = await pending;
     metrics.actions.inc({ action, outcome: r.ok ? 'ok' : r.code });
     if (!r.ok) throw new ApiError(r.status, r.code, r.message);
     return reply.status(200).send({ ok: true, records: r.records.map((x) => ({ seq: x.seq, type: x.type, payload: x.payload })) });
@@ -151,6 +155,14 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     async (req, reply) => send(reply, 'flatten', live.flatten(req.params.id, actor(req), req.body.reason)));
 
   return app;
+}
+
+/** Hash of the last committed record (the head a verifier sees), not of records still being committed. */
+function committedHead(live: LiveRunner): string | null {
+  const seq = live.journal.committedSeq();
+  if (seq === live.journal.lastSeq()) return live.journal.headHash();
+  for (const r of live.journal.readSync(seq)) return r.hash;
+  return null;
 }
 
 /** Reads the built console page if present. */

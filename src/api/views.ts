@@ -16,17 +16,17 @@ export function positionsView(live: LiveRunner) {
   const rows = [];
   for (const a of config.accounts) for (const i of config.instruments) {
     const key = positionKey(a.id, i.id);
-    const p = engine.execution.positions.get(key);
-    const desired = engine.portfolio.positions.get(key)?.desired ?? 0;
+    const p = engine.state.execution.positions.get(key);
+    const desired = engine.state.portfolio.positions.get(key)?.desired ?? 0;
     const expected = p?.expected ?? 0;
     const confirmed = p?.confirmed ?? 0;
     const f = (v: number) => formatSigned(v, i.sizeScale);
     const last = engine.lastPrice[i.index];
-    const recon = engine.recon.positions.get(key);
+    const recon = engine.state.recon.positions.get(key);
     rows.push({
       account: a.id, instrument: i.id, desired: f(desired), expected: f(expected), confirmed: f(confirmed), working: f(workingOf(p)),
       residual: f(desired - confirmed), drift: f(expected - confirmed), classification: recon?.classification ?? 'IN_SYNC',
-      tradingState: tradingStateOf(engine.risk, i.id), lastPrice: last === undefined ? null : fmtPrice(i, last),
+      tradingState: tradingStateOf(engine.state.risk, i.id), lastPrice: last === undefined ? null : fmtPrice(i, last),
     });
   }
   return rows;
@@ -37,7 +37,7 @@ export function ordersView(live: LiveRunner) {
   const { engine, config } = live;
   const seen = new Set<object>();
   const all = [];
-  for (const o of engine.execution.orders.values()) {
+  for (const o of engine.state.execution.orders.values()) {
     if (seen.has(o)) continue;
     seen.add(o);
     all.push(o);

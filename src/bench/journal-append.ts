@@ -21,7 +21,7 @@ export function benchDrafts(): AnyDraft[] {
   };
   const report: AnyDraft = {
     ts: 1_767_571_260_000, type: 'S05.provider', account: 'bench-account', instrument: 'FIX-ALPHA', correlationId: 'intent-001', causationSeq: 5,
-    payload: { kind: 'position_report', position: '+100', asOf: 1_767_571_260_000, raw: { account: 'bench-account', instrument: 'FIX-ALPHA', position: 100 } },
+    payload: { kind: 'position_report', requestId: 'R5', position: '+100', asOf: 1_767_571_260_000, raw: { account: 'bench-account', instrument: 'FIX-ALPHA', position: 100 } },
   };
   const check: AnyDraft = {
     ts: 1_767_571_260_000, type: 'S06.reconciliation', account: 'bench-account', instrument: 'FIX-ALPHA', correlationId: 'intent-001', causationSeq: 6,

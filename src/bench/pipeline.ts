@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunConfig } from '../config/load.js';
 import { Engine } from '../engine/engine.js';
-import { simVenueFor } from '../engine/replay.js';
+import { simGatewayFor } from '../engine/replay.js';
+import { EventTimeLoop } from '../engine/event-loop.js';
 import { MemoryJournal } from '../journal/memory.js';
 import { SqliteJournal } from '../journal/sqlite.js';
 import type { EmbeddedJournalStore } from '../journal/store.js';
@@ -33,14 +34,16 @@ export async function runPipeline(path: string, cfg: RunConfig, kind: JournalKin
     : new MemoryJournal(false);
   try {
     const t0 = process.hrtime.bigint();
-    const engine = new Engine({ config: cfg, journal, provider: simVenueFor(cfg) });
-    engine.start({ runId: `bench-${cfg.hash.slice(0, 12)}`, dataName: 'bench.csv', dataBytes: 0, mode: 'replay', version: 'bench' });
+    const engine = new Engine({ config: cfg, journal });
+    const loop = new EventTimeLoop(engine, simGatewayFor(cfg));
+    loop.input({ kind: 'start', run: { runId: `bench-${cfg.hash.slice(0, 12)}`, dataName: 'bench.csv', dataBytes: 0, mode: 'replay', version: 'bench' } });
     const res = await readBars({
       path, instruments: cfg.instrumentById, badRows: 'fail',
-      onBar: (bar) => engine.onBar(bar),
-      onChunk: () => engine.flush(),
+      onBar: (bar) => loop.bar(bar),
+      onChunk: () => { journal.commitSync(); },
     });
-    engine.finish({ dataSha256: res.sha256, lastLine: res.lastLine });
+    loop.finish(res.sha256, res.lastLine);
+    journal.commitSync();
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     return { bars: res.bars, seconds, records: journal.lastSeq(), headHash: journal.headHash(), counts: { ...engine.counts } };
   } finally {

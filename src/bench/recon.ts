@@ -1,19 +1,20 @@
 /**
  * Reconciliation at scale: N instruments (one strategy each, so every pair is reconciled on the
  * interval), ten open limit orders per instrument at the venue and in B03's state, then one
- * interval pass `engine.reconcileAll('interval', ts)` over a MemoryJournal that keeps only the
- * head. Each pass journals, per pair, the provider position report (S05), the check (S06) and any
- * recovery record, exactly as in a replay.
- * The pass includes what `reconcileAll` does for the interval trigger: the mass order status
- * check per account and the position check per pair.
+ * interval pass over a MemoryJournal that keeps only the head: a timer input at the due time
+ * starts it, and the replay loop steps the venue's answers — the mass order status (compared with
+ * every open order), then positions (per pair: the S05 position report, the S06 check and any
+ * recovery record, or a quiet count), exactly as in a replay.
  */
 import { parseConfig, type RunConfig } from '../config/load.js';
 import type { ConfigInput } from '../config/schema.js';
 import { Engine } from '../engine/engine.js';
-import { simVenueFor } from '../engine/replay.js';
+import { EventTimeLoop } from '../engine/event-loop.js';
+import { simGatewayFor } from '../engine/replay.js';
+import { reportPayload } from '../execution/provider-events.js';
 import { MemoryJournal } from '../journal/memory.js';
 import type { AnyDraft } from '../records/records.js';
-import type { SimVenue } from '../provider/sim/venue.js';
+import type { ProviderMessage } from '../provider/gateway.js';
 
 export const ORDERS_PER_INSTRUMENT = 10;
 const ACCOUNT = 'recon-account';
@@ -36,7 +37,7 @@ export function reconConfig(n: number): RunConfig {
 export interface ReconSetup {
   readonly cfg: RunConfig;
   readonly engine: Engine;
-  readonly venue: SimVenue;
+  readonly loop: EventTimeLoop;
   readonly journal: MemoryJournal;
   readonly openOrders: number;
   /** Event time of the passes. */
@@ -45,38 +46,56 @@ export interface ReconSetup {
 
 /**
  * Builds the engine with N instruments and 10 resting limit buys each (far below the market, so
- * they never fill), acknowledged by the venue. The records are folded through `engine.append`,
- * as the replay would journal them.
+ * they never fill), acknowledged by the venue, and a previous interval pass at T0. The records are
+ * journaled and folded as a replay would have them (the venue got the same orders).
  */
 export function setupRecon(n: number): ReconSetup {
   const cfg = reconConfig(n);
   const journal = new MemoryJournal(false);
-  const venue = simVenueFor(cfg);
-  const engine = new Engine({ config: cfg, journal, provider: venue });
-  engine.start({ runId: 'recon-bench', dataName: 'none', dataBytes: 0, mode: 'replay', version: 'bench' });
+  const gateway = simGatewayFor(cfg);
+  const engine = new Engine({ config: cfg, journal });
+  const fold = (d: AnyDraft) => engine.restore(journal.append(d));
+  let acks: ProviderMessage[] = [];
+  gateway.connect((m) => acks.push(m));
+  fold({ ts: 0, type: 'S00.run', account: '*', instrument: null, correlationId: null, causationSeq: null,
+    payload: { kind: 'run_started', runId: 'recon-bench', configHash: cfg.hash, seed: cfg.seed, data: { name: 'none', bytes: 0 }, mode: 'replay', reckonVersion: 'bench' } });
   // One bar per instrument so the venue knows a last price (not through the engine: no strategy work).
   for (const inst of cfg.instruments) {
-    venue.onBar({ ts: T0, instrument: inst, open: 10_000, high: 10_000, low: 10_000, close: 10_000, volume: 1_000, line: 0 });
+    gateway.onBar({ ts: T0, instrument: inst, open: 10_000, high: 10_000, low: 10_000, close: 10_000, volume: 1_000, line: 0 });
   }
   for (const inst of cfg.instruments) {
     for (let k = 1; k <= ORDERS_PER_INSTRUMENT; k++) {
       const clientOrderId = `${inst.id}-o${k}.1`;
       const limit = 5_000 - k;
-      const rec = engine.append({
-        ts: T0, type: 'S04.order', account: ACCOUNT, instrument: inst.id, correlationId: `${inst.id}-o${k}`, causationSeq: null,
-        payload: { kind: 'submit', clientOrderId, attempt: 1, side: 'buy', type: 'limit', timeInForce: 'GTC', quantity: '1', limitPrice: formatLimit(limit) },
-      });
-      venue.submit(rec.ts, { account: ACCOUNT, instrument: inst, clientOrderId, side: 'buy', type: 'limit', timeInForce: 'GTC', quantity: 1, limitPrice: limit });
+      fold({ ts: T0, type: 'S04.order', account: ACCOUNT, instrument: inst.id, correlationId: `${inst.id}-o${k}`, causationSeq: null,
+        payload: { kind: 'submit', clientOrderId, attempt: 1, side: 'buy', type: 'limit', timeInForce: 'GTC', quantity: '1', limitPrice: formatLimit(limit) } });
+      gateway.send({ type: 'submit', requestId: `setup-${clientOrderId}`, ts: T0, account: ACCOUNT, instrument: inst, clientOrderId, side: 'buy', orderType: 'limit',
+        timeInForce: 'GTC', quantity: 1, limitPrice: limit });
     }
   }
   const ackTs = T0 + 1_000;
-  for (const ev of venue.poll(ackTs)) {
-    const order = ev.payload.kind === 'position_report' || ev.payload.kind === 'fault_injected' ? undefined : engine.execution.orders.get(ev.payload.clientOrderId);
-    engine.append({ ts: ev.ts, type: 'S05.provider', account: ev.account, instrument: ev.instrument, correlationId: order?.intentId ?? null, causationSeq: order?.lastCommandSeq ?? null, payload: ev.payload } as AnyDraft);
+  gateway.advance(ackTs);
+  for (const m of acks) {
+    if (m.type !== 'execution_report') continue;
+    const order = engine.state.execution.orders.get(m.report.clientOrderId);
+    fold({ ts: m.ts, type: 'S05.provider', account: m.account, instrument: m.instrument, correlationId: order?.intentId ?? null, causationSeq: order?.lastCommandSeq ?? null,
+      payload: reportPayload(m.report, cfg.instrumentById.get(m.instrument)!, m.raw, m.ts) });
   }
+  acks = [];
+  // The previous interval pass (the schedule's anchor): asked and answered at T0.
+  fold({ ts: T0, type: 'S06.reconciliation', account: ACCOUNT, instrument: null, correlationId: null, causationSeq: null,
+    payload: { kind: 'request', requestId: 'setup-pass', what: 'mass_status', trigger: 'interval', instruments: null, clientOrderId: null, commandSeq: null, timeoutMs: 30_000 } });
+  fold({ ts: T0, type: 'S05.provider', account: ACCOUNT, instrument: null, correlationId: null, causationSeq: null,
+    payload: { kind: 'mass_status', requestId: 'setup-pass', openOrders: 0, raw: null } });
+  const loop = new EventTimeLoop(engine, gateway);
   let open = 0;
-  for (const p of engine.execution.positions.values()) open += p.open.length;
-  return { cfg, engine, venue, journal, openOrders: open, ts: ackTs };
+  for (const p of engine.state.execution.positions.values()) open += p.open.length;
+  return { cfg, engine, loop, journal, openOrders: open, ts: ackTs };
+}
+
+/** One interval pass at `ts` (a timer input at the due time; the loop steps the answers). */
+export function reconPass(s: ReconSetup, ts: number): void {
+  s.loop.input({ kind: 'timer', ts });
 }
 
 function formatLimit(v: number): string {

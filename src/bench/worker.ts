@@ -8,7 +8,7 @@ import { runJournalAppends } from './journal-append.js';
 import { dropPgBench, runJetStream, runPgJournal } from './distributed.js';
 import { quantile, runLatency } from './latency.js';
 import { runPipeline, type JournalKind } from './pipeline.js';
-import { setupRecon } from './recon.js';
+import { reconPass, setupRecon } from './recon.js';
 import { rawDecodeBars } from '../marketdata/csv-reader.js';
 import { RESULT_PREFIX } from './result.js';
 
@@ -65,7 +65,7 @@ const tasks: Record<string, (a: Args) => Promise<unknown>> = {
     return { perS: r.bars / r.seconds, bars: r.bars, trades: r.trades, phases: r.phases };
   },
   async latency(a) {
-    const r = runLatency(a.bars!, a.warmup!);
+    const r = await runLatency(a.bars!, a.warmup!);
     const us = (x: number): number => Math.round(x / 10) / 100;
     const stats = (xs: Float64Array): Record<string, number> => {
       const s = xs.slice().sort();
@@ -91,8 +91,8 @@ const tasks: Record<string, (a: Args) => Promise<unknown>> = {
     };
     // First pass (cold: every pair enters a classification), then steady-state passes.
     const engineMs: number[] = [];
-    const first = time(() => s.engine.reconcileAll('interval', s.ts));
-    for (let i = 0; i < passes; i++) { engineMs.push(time(() => s.engine.reconcileAll('interval', s.ts))); }
+    const first = time(() => reconPass(s, s.ts));
+    for (let i = 0; i < passes; i++) { engineMs.push(time(() => reconPass(s, s.ts))); }
     return { n: a.n, openOrders: s.openOrders, setupMs, firstMs: first, ms: median(engineMs), samples: engineMs, records: s.journal.lastSeq() };
   },
   async rss(a) {

@@ -3,9 +3,15 @@
  * journal. The chain is verified first; ack/resolve append journaled S07 operator actions (actor
  * from --by, reason from --note). Their time is --at (epoch ms or ISO-8601), by default the
  * journal's last record ts + 1 ms: deterministic, and never before what the journal already holds.
+ *
+ * A journal has one writer. When a running `reckon serve` owns it (its lock file names the
+ * process and the API address), ack/resolve go through that server's API with the operator
+ * token in RECKON_OPERATOR_TOKEN — the server journals them, actor = the token's name — or are
+ * refused (JOURNAL_LOCKED, exit 2) saying so. The server is never disturbed.
  */
 import type { Command } from 'commander';
 import { ReckonError } from '../domain/errors.js';
+import { readJournalLock, type JournalLockOwner } from '../journal/lock.js';
 import { openJournalForRead } from '../journal/open.js';
 import { SqliteJournal } from '../journal/sqlite.js';
 import { verifyJournal } from '../journal/verify.js';
@@ -77,7 +83,10 @@ export function registerIncidentCommands(program: Command, io: Io): void {
       .requiredOption('--by <name>', 'operator (actor)')
       .requiredOption('--note <text>', 'reason')
       .option('--at <time>', 'event time of the action (default: last record ts + 1 ms)')
-      .action((id: string, flags: { journal: string; by: string; note: string; at?: string }) => {
+      .action(async (id: string, flags: { journal: string; by: string; note: string; at?: string }) => {
+        requireFile(flags.journal);
+        const owner = readJournalLock(flags.journal);
+        if (owner !== null && owner.state !== 'stale') { await viaServer(io, action, id, flags, owner); return; }
         const f = foldVerified(flags.journal);
         const ts = flags.at === undefined ? f.lastTs + 1 : parseAt(flags.at);
         if (ts < f.lastTs) throw new ReckonError('USAGE', `--at ${ts} is before the journal's last record (${f.lastTs})`);
@@ -95,5 +104,37 @@ export function registerIncidentCommands(program: Command, io: Io): void {
           journal.closeSync();
         }
       });
+  }
+}
+
+/**
+ * Sends ack/resolve to the `serve` that owns the journal. Refused (JOURNAL_LOCKED) when the
+ * owner has no API or no operator token is set; API errors are reported with their code.
+ */
+async function viaServer(io: Io, action: 'ack' | 'resolve', id: string, flags: { journal: string; note: string; at?: string }, owner: JournalLockOwner): Promise<void> {
+  const who = `pid ${owner.pid} (${owner.command})`;
+  if (owner.api === null) {
+    throw new ReckonError('JOURNAL_LOCKED', `${flags.journal} is open for writing by ${who}, which serves no API; stop it or act through it — nothing was written`);
+  }
+  const token = process.env.RECKON_OPERATOR_TOKEN;
+  if (!token) {
+    throw new ReckonError('JOURNAL_LOCKED', `${flags.journal} is open for writing by ${who}; set RECKON_OPERATOR_TOKEN to an operator token of its API (${owner.api}) to send the ${action} there, or use the console — nothing was written`);
+  }
+  if (flags.at !== undefined) throw new ReckonError('USAGE', `--at: ${flags.journal} is owned by a running server, which stamps the action with its own clock`);
+  const url = `${owner.api}/api/incidents/${encodeURIComponent(id)}/${action}`;
+  let res: Response;
+  try {
+    res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ reason: flags.note }), signal: AbortSignal.timeout(15_000) });
+  } catch (e) {
+    throw new ReckonError('IO_ERROR', `${flags.journal} is owned by ${who}, but its API ${owner.api} did not answer (${(e as Error).message}); nothing was written`);
+  }
+  const body = await res.json().catch(() => null) as { ok?: boolean; records?: { seq: number; payload: { kind: string; from?: string; to?: string; actor?: string } }[]; error?: { code: string; message: string } } | null;
+  if (!res.ok || !body?.ok) {
+    const e = body?.error;
+    throw new ReckonError('USAGE', `incident ${action} via ${owner.api}: ${res.status} ${e ? `${e.code}: ${e.message}` : 'unexpected answer'}`);
+  }
+  io.err(`${flags.journal} is owned by ${who}; sent through its API ${owner.api}\n`);
+  for (const r of body.records ?? []) {
+    io.out(`seq ${r.seq}  ${r.payload.kind}${r.payload.kind === 'trading_state_changed' ? ` ${r.payload.from} -> ${r.payload.to}` : ''}  ${id}${r.payload.actor ? `  by ${r.payload.actor}` : ''}\n`);
   }
 }

@@ -32,14 +32,17 @@ export function registerScenarioCommands(program: Command, io: Io, setExit: (cod
     .option('--out <dir>', 'directory for the journals (one per scenario and variant)', 'out/scenarios')
     .option('--dir <dir>', 'scenario directory', SCENARIOS_DIR)
     .option('--json', 'print the results as JSON')
-    .action((name: string | undefined, flags: { all?: boolean; out: string; dir: string; json?: boolean }) => {
+    .option('--async-gateway <seed>', 'put the venue behind the asynchronous test gateway (seeded delays, reordering, PossDup redeliveries)')
+    .action((name: string | undefined, flags: { all?: boolean; out: string; dir: string; json?: boolean; asyncGateway?: string }) => {
+      const asyncSeed = flags.asyncGateway === undefined ? undefined : /^\d{1,9}$/.test(flags.asyncGateway) ? Number(flags.asyncGateway) : null;
+      if (asyncSeed === null) throw new ReckonError('USAGE', `--async-gateway: "${flags.asyncGateway}" is not a seed (an integer 0-999999999)`);
       if (!flags.all && !name) throw new ReckonError('USAGE', 'scenario run: give a scenario name or --all (see `reckon scenario list`)');
       if (flags.all && name) throw new ReckonError('USAGE', 'scenario run: give a name or --all, not both');
       const files = flags.all ? scenarioFiles(flags.dir) : [join(flags.dir, `${name}.json`)];
       if (!flags.all && !existsSync(files[0]!)) throw new ReckonError('USAGE', `scenario "${name}" not found in ${flags.dir} (see \`reckon scenario list\`)`);
       const outDir = resolve(flags.out);
       const results: ScenarioResult[] = [];
-      for (const f of files) for (const plan of planScenario(f)) results.push(runScenario(plan, outDir));
+      for (const f of files) for (const plan of planScenario(f)) results.push(runScenario(plan, outDir, asyncSeed === undefined ? {} : { asyncSeed }));
       if (flags.json) io.out(JSON.stringify(results, null, 2) + '\n');
       else io.out(renderResults(results));
       if (results.some((r) => !r.pass)) setExit(1);

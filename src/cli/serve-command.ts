@@ -2,14 +2,18 @@
  * `reckon serve`: paper trading with the live operator console on http://127.0.0.1:7400.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { ReckonError } from '../domain/errors.js';
 import { parseFixed } from '../domain/fixed-point.js';
 import { loadConfigFile } from '../config/load.js';
-import { simVenueFor, withFaultIdentity } from '../engine/replay.js';
+import { withFaultIdentity } from '../engine/replay.js';
+import { setLockInfo } from '../journal/lock.js';
+import { SqliteJournal } from '../journal/sqlite.js';
+import { verifyJournal } from '../journal/verify.js';
+import { liveProvider } from '../live/provider.js';
 import { parseFaultSpec } from '../provider/sim/fault-plan.js';
 import { FAULT_KINDS } from '../records/records.js';
 import { FIXTURE_INSTRUMENTS } from '../config/fixture-instruments.js';
@@ -73,13 +77,37 @@ export function registerServeCommand(program: Command, io: Io): void {
           new Map(FIXTURE_INSTRUMENTS.filter((f) => cfg.instrumentById.has(f.id)).map((f) => [f.id, parseFixed(f.startPrice, cfg.instrumentById.get(f.id)!.priceScale)])),
           new Map(FIXTURE_INSTRUMENTS.filter((f) => cfg.instrumentById.has(f.id)).map((f) => [f.id, parseFixed(f.typicalVolume, cfg.instrumentById.get(f.id)!.sizeScale)])),
           cfg.seed, num('bar-ms', flags.barMs, 10), clock);
-      const live = LiveRunner.open({ config: cfg, journalPath, feed, clock, staleAfterMs: num('stale-ms', flags.staleMs, 100), provider: simVenueFor(cfg, faults) });
-      const app = await buildServer({ live, auth, consoleHtml: loadConsoleHtml(CONSOLE_HTML), allowedHosts: [flags.host, ...flags.allowHost].filter((h) => hostName(h) !== null) });
-      const address = await app.listen({ host: flags.host, port: num('port', flags.port, 0) });
-      live.run();
-      io.err(`reckon serve: ${feed.description}\n`);
-      io.err(`journal ${journalPath} (${live.restoredRecords} records restored), startup reconciliation ${live.ready ? 'clean' : `FAILED: ${live.startupError}`}\n`);
+      const port = num('port', flags.port, 0);
+      if (port > 65_535) throw new ReckonError('USAGE', `--port ${port}: not a TCP port (0-65535)`);
+      if (existsSync(journalPath)) {
+        const v = verifyJournal(journalPath);
+        if (!v.ok) throw new ReckonError('JOURNAL_INTEGRITY', `${journalPath}: journal broken at seq ${v.firstBadSeq}: ${v.reason}`);
+      }
+      // The single writer of this journal from here on; nothing is written before the port is bound.
+      const journal = SqliteJournal.open(journalPath, { durability: cfg.raw.journal.durability ?? 'full', batchSize: cfg.raw.journal.batchSize, anchor: 'head-file' });
+      let provider;
+      let live;
+      let app;
+      let address: string;
+      try {
+        provider = liveProvider(cfg, { journalPath, ...(faults ? { faults } : {}) });
+        live = LiveRunner.open({ config: cfg, journal, feed, clock, gateway: provider.gateway, staleAfterMs: num('stale-ms', flags.staleMs, 100),
+          startupMessages: provider.startupMessages, ...(provider.connectFaults ? { connectFaults: provider.connectFaults } : {}) });
+        app = await buildServer({ live, auth, consoleHtml: loadConsoleHtml(CONSOLE_HTML), allowedHosts: [flags.host, ...flags.allowHost].filter((h) => hostName(h) !== null) });
+        address = await app.listen({ host: flags.host, port }).catch((e: NodeJS.ErrnoException) => {
+          throw new ReckonError('USAGE', `cannot listen on ${flags.host}:${port}: ${e.code === 'EADDRINUSE' ? 'the port is in use' : e.code ?? e.message}`);
+        });
+      } catch (e) {
+        await app?.close();
+        journal.closeSync();
+        throw e;
+      }
       const url = address.replace('[::1]', 'localhost');
+      // Other commands that would write this journal (reckon incident ack) find the API here.
+      setLockInfo(journalPath, { api: url });
+      await live.start();
+      io.err(`reckon serve: ${feed.description}; provider: ${provider.description}\n`);
+      io.err(`journal ${journalPath} (${live.restoredRecords} records restored); routing starts once the startup reconciliation has answered\n`);
       io.out(generated
         ? `console: ${url}/#token=${generated}\n(one-time operator token for this session; set RECKON_OPERATOR_TOKEN / RECKON_VIEWER_TOKEN or serve.tokens to choose your own)\n`
         : `console: ${url}/ (sign in with your token)\n`);

@@ -1,215 +1,205 @@
 /**
- * The engine: one single-threaded sequencer that drives the pipeline
- *   market data -> signal -> portfolio (B01) -> risk (B02) -> execution (B03) -> provider -> reconciliation (B04) -> operator view
- * It calls the pure deciders, appends every record they return to the journal (which assigns
- * seq and hash), folds the journaled record into each boundary's state, publishes it on the bus,
- * and routes commands to the provider port. It owns no decision itself.
+ * The engine: one single-threaded sequencer over one input at a time.
  *
- * Provider outcomes it sequences (DESIGN §4):
- * - In flight: a command without a definitive answer past `inFlightTimeoutMs` (event time) makes
- *   the engine ask the provider (queryOrder) and journal the answer as an S05 `status` record;
- *   unresolved, it raises ORDER_STUCK_IN_FLIGHT once per order. Nothing is ever resubmitted.
- * - Unreachable: a call that throws ProviderUnreachableError opens one PROVIDER_UNREACHABLE
- *   incident per outage; the command that failed stays in flight (never a reject); routing pauses
- *   (intents and desired positions are still journaled); every bar polls; the first answer flags
- *   PROVIDER_RECONNECTED, reconciles by mass order status and positions (trigger 'reconnect'),
- *   then re-plans the paused pairs.
- * - Reconciliation (interval, reconnect, end of run) checks open orders against the mass order
- *   status first, then positions; after provider events it checks the touched positions.
- * - A position snapshot older than the last fill or the last applied snapshot is journaled as
- *   stale and flagged, never reconciled on (no false drift).
- * - Simulation: faults a faulty venue injected are journaled (S05 fault_injected) before the
- *   records they affect.
+ *   step(input) -> { records, commands }
+ *
+ * An input is a bar, provider messages, an operator command, a scripted intent, a timer, a
+ * quarantined row, a simulation fault, or the start / end of a run (see inputs.ts). `step` is
+ * synchronous and does no I/O: it hands the input to the boundary deciders, journals every draft
+ * they return (the journal seals it: seq and hash), folds each record into the kernel state with
+ * `evolveAll`, and derives the provider commands from the records that decide them (S04 orders,
+ * S06 requests). It owns no decision itself and keeps no state the journal does not hold, apart
+ * from market data (last prices, strategy indicators): engine state is the fold of the journal.
+ *
+ * The runner around it (engine/event-loop.ts for replays and scenarios, live/live-loop.ts for
+ * `serve`) awaits in two places only: the next input, and `journal.commit()`; commands reach the
+ * provider and records reach subscribers only up to the committed seq.
  */
 import { ReckonError } from '../domain/errors.js';
-import { formatSigned } from '../domain/fixed-point.js';
-import { fmtPrice, fmtQty, notional } from '../domain/instrument.js';
-import { positionKey, signOf, type Instrument } from '../domain/types.js';
+import { formatSigned, parseFixed } from '../domain/fixed-point.js';
+import { fmtPrice, notional } from '../domain/instrument.js';
+import { positionKey, type Instrument } from '../domain/types.js';
 import type { RunConfig } from '../config/load.js';
 import type { Bar, RejectedRow } from '../marketdata/bar.js';
-import { ProviderUnreachableError, type MarketDrivenProvider, type OrderStatusReport, type PositionSnapshot, type ProviderEvent } from '../provider/port.js';
-import type { EmbeddedJournalStore } from '../journal/store.js';
-import type { AnyDraft, Draft, JournalRecord, ReconTrigger } from '../records/records.js';
-import { InProcessBus } from '../bus/in-process.js';
+import type { JournalStore } from '../journal/store.js';
+import type { AnyDraft, JournalRecord } from '../records/records.js';
+import type { ProviderCommand, ProviderMessage } from '../provider/gateway.js';
 import { createStrategy } from '../strategy/registry.js';
 import type { Strategy, StrategyPorts } from '../strategy/strategy.js';
-import { decidePortfolio, evolvePortfolio, initialPortfolioState, desiredOf, type PortfolioState } from '../portfolio/portfolio.js';
-import { decideRisk, evolveRisk, initialRiskState, tradingStateOf, type RiskLimits, type RiskState } from '../risk/risk.js';
-import { evolveExecution, initialExecutionState, positionOf, statusReportEffect, workingOf, type ExecutionState, type OrderState } from '../execution/state.js';
-import { planOrders, type ExecutionSettings, type PlannedAction } from '../execution/planner.js';
-import { decideProviderEvent, decideStatusReport, stuckInFlightIncident } from '../execution/provider-events.js';
-import { OPEN } from '../execution/order-lifecycle.js';
-import { decideReconciliation, decideRecovery, isQuietCheck, evolveRecon, flagDraft, initialReconState, type ReconSettings, type ReconState } from '../reconciliation/reconciliation.js';
-import { decideIncident, evolveIncidents, initialIncidentState, type IncidentCommand, type IncidentState } from '../operator/incidents.js';
-import { incidentDraft } from '../reconciliation/reconciliation.js';
+import { decidePortfolio, desiredOf } from '../portfolio/portfolio.js';
+import { decideExecutionReport } from '../execution/provider-events.js';
+import { decideRouting } from '../execution/routing.js';
+import { decideOperator, type OperatorCommand } from '../commands/operator.js';
+import { flagDraft } from '../operator/drafts.js';
+import { decideMassStatus, decideOrderStatusAnswer, decidePositionsAnswer } from '../reconciliation/answers.js';
+import { decideLink, decideSendFailed, decideTimers, pushRequest, recoveryDone } from '../reconciliation/requests.js';
+import { passKey } from '../reconciliation/provider-state.js';
+import { decideStaleMarketData } from '../risk/market-data.js';
+import { DraftList, type DecideContext } from '../domain/decider.js';
+import { evolveAll, initialKernelState, type KernelState } from './kernel-state.js';
+import type { EngineInput, RunStart, ScriptedIntent, StepResult } from './inputs.js';
 import { EquityTracker } from './equity.js';
+
+export type { EngineInput, ScriptedIntent, StepResult } from './inputs.js';
+export type { OperatorCommand } from '../commands/operator.js';
 
 export interface EngineOptions {
   readonly config: RunConfig;
-  readonly journal: EmbeddedJournalStore;
-  readonly provider: MarketDrivenProvider;
-  readonly bus?: InProcessBus;
+  readonly journal: JournalStore;
   /** Prefix of deterministic intent ids: `<prefix><n>` with n zero-padded to 3 digits. */
   readonly intentIdPrefix?: string;
-  /** Live mode: commit the journal before every command is handed to the provider and after every bar that produced records. */
-  readonly flushEachBar?: boolean;
+  /** Prefix of request ids (`<prefix><seq>`): a shard's name keeps ids unique on a shared venue. */
+  readonly requestIdPrefix?: string;
   /** Receives every bar after the engine has seen it (e.g. the price aggregation for the report). */
   readonly marketObserver?: (bar: Bar) => void;
   /** Sample equity hourly (for the summary and report). */
   readonly trackEquity?: boolean;
-  /** A command without a definitive answer for this long (event time) is queried at the provider (default 30 000 ms). */
+  /** A command or request without an answer for this long (event time) is queried or becomes an incident (default 30 000 ms). */
   readonly inFlightTimeoutMs?: number;
+  /** Live mode: an instrument without a bar for this long goes reducing with STALE_MARKET_DATA (off when absent). */
+  readonly staleAfterMs?: number;
   /** Strategies loaded before the run (loadStrategies); default: the config's built-ins, created here. */
   readonly strategies?: readonly Strategy[];
 }
 
-/** A scripted S01 intent with an explicit id (scenarios, operator tools). */
-export interface ScriptedIntent {
-  readonly ts: number;
-  readonly account: string;
-  readonly instrument: string;
-  readonly intentId: string;
-  readonly strategyId: string;
-  readonly mode: 'target' | 'delta';
-  /** Signed decimal at the instrument's size increment, e.g. "+2". */
-  readonly quantity: string;
-  readonly signal?: Readonly<Record<string, number | string>>;
-}
-
-/** An operator action through the engine (journaled S07 with actor and reason). */
-export type OperatorCommand =
-  | IncidentCommand
-  | { readonly action: 'kill_switch'; readonly engaged: boolean; readonly actor: string; readonly reason: string; readonly ts: number };
-
 export const DEFAULT_IN_FLIGHT_TIMEOUT_MS = 30_000;
 
-const UNREACHABLE = Symbol('unreachable');
+/** The records and commands of a step that journaled nothing (shared: never mutated). */
+const NONE: readonly never[] = Object.freeze([]);
+const NOTHING: StepResult = Object.freeze({ records: NONE, commands: NONE });
 
 export class Engine {
-  readonly bus: InProcessBus;
-  readonly portfolio: PortfolioState = initialPortfolioState();
-  readonly risk: RiskState;
-  readonly execution: ExecutionState;
-  readonly recon: ReconState = initialReconState();
-  readonly incidents: IncidentState = initialIncidentState();
+  /** The fold of every record journaled (or restored) so far. */
+  readonly state: KernelState;
   readonly counts = {
     marketEvents: 0, intents: 0, riskAccepted: 0, riskRejected: 0, orders: 0, providerEvents: 0,
     fills: 0, providerRejected: 0, reconciliations: 0, drifts: 0, flags: 0, badRows: 0,
   };
+  /** Provider answers delivered again after they were journaled (PossDup redeliveries), dropped and counted. */
+  redeliveries = 0;
   /** Last close per instrument index (undefined until the first bar). */
   readonly lastPrice: (number | undefined)[];
+  /** Event time of the last bar per instrument index (undefined until the first). */
+  readonly lastBarTs: (number | undefined)[];
+  readonly equity: EquityTracker | undefined;
   private readonly cfg: RunConfig;
-  private readonly journal: EmbeddedJournalStore;
-  private readonly provider: MarketDrivenProvider;
+  private readonly journal: JournalStore;
   private readonly strategies: Strategy[][];
   /** Read-only views strategies consult (desired and confirmed position of a pair). */
   readonly ports: StrategyPorts = {
     position: (account, instrumentId) => ({
-      desired: desiredOf(this.portfolio, account, instrumentId),
-      confirmed: this.execution.positions.get(positionKey(account, instrumentId))?.confirmed ?? 0,
+      desired: desiredOf(this.state.portfolio, account, instrumentId),
+      confirmed: this.state.execution.positions.get(positionKey(account, instrumentId))?.confirmed ?? 0,
     }),
   };
-  private readonly limits: RiskLimits[];
-  private readonly execSettings: ExecutionSettings;
-  private readonly reconSettings: ReconSettings;
   private readonly intentPrefix: string;
-  private readonly flushEachBar: boolean;
-  readonly equity: EquityTracker | undefined;
+  private readonly requestPrefix: string;
   private readonly marketObserver: ((bar: Bar) => void) | undefined;
-  /** Pairs reconciled on the interval: every configured (account, instrument), the ones strategies trade first. */
-  private readonly pairs: { account: string; instrument: Instrument }[] = [];
-  private readonly pairKeys = new Set<string>();
-  private nextReconTs = -1;
+  private readonly timeoutMs: number;
+  private readonly staleAfterMs: number | undefined;
   private now = 0;
-  private dirty = false;
-  private readonly inFlightTimeoutMs: number;
-  /** The open outage, if the provider is known to be unreachable. */
-  private down: { readonly incidentId: string; readonly since: number } | null = null;
-  /** Pairs whose routing paused while the provider was unreachable: re-planned after reconnect. */
-  private readonly deferred = new Map<string, { account: string; instrument: Instrument; intentId: string; causationSeq: number }>();
-  /** Client order id -> seq of the command already queried past the timeout. */
-  private readonly queried = new Map<string, number>();
-  /** Client order id -> outage incident during which its last command threw (ambiguous send). */
-  private readonly ambiguous = new Map<string, string>();
+  private firstBarTs: number | null = null;
+  private finishInput: { readonly dataSha256: string; readonly lastLine: number } | null = null;
+  private completed = false;
+  // The step in progress: what it journaled and the commands those records decide.
+  private stepRecords: JournalRecord[] | null = null;
+  private stepCommands: ProviderCommand[] | null = null;
 
   constructor(opts: EngineOptions) {
     const c = (this.cfg = opts.config);
     this.journal = opts.journal;
-    this.provider = opts.provider;
-    this.bus = opts.bus ?? new InProcessBus();
     this.intentPrefix = opts.intentIdPrefix ?? 'intent-';
-    this.flushEachBar = opts.flushEachBar ?? false;
+    this.requestPrefix = opts.requestIdPrefix ?? 'R';
     this.equity = opts.trackEquity ? new EquityTracker(() => this.equityNow()) : undefined;
     this.marketObserver = opts.marketObserver;
-    this.risk = initialRiskState(c.instruments.map((i) => [i.id, c.limits.get(i.id)!.tradingState]), c.raw.risk.killSwitch);
-    this.execution = initialExecutionState(new Map(c.accounts.map((a) => [a.id, a.startingCash])));
+    this.timeoutMs = opts.inFlightTimeoutMs ?? DEFAULT_IN_FLIGHT_TIMEOUT_MS;
+    this.staleAfterMs = opts.staleAfterMs;
+    this.state = initialKernelState(c);
     this.lastPrice = c.instruments.map(() => undefined);
+    this.lastBarTs = c.instruments.map(() => undefined);
     this.strategies = c.instruments.map(() => []);
     for (const s of opts.strategies ?? c.strategies.map((sc) => createStrategy(sc, c, this.ports))) {
-      for (const inst of s.instruments) {
-        this.strategies[inst.index]!.push(s);
-        this.addPair(s.account, inst);
-      }
+      for (const inst of s.instruments) this.strategies[inst.index]!.push(s);
     }
-    // Reconciliation covers the whole book: every configured (account, instrument), traded pairs first.
-    for (const a of c.accounts) for (const inst of c.instruments) this.addPair(a.id, inst);
-    this.limits = c.instruments.map((i) => {
-      const l = c.limits.get(i.id)!;
-      return {
-        maxPosition: l.maxPosition, maxOrderQty: l.maxOrderQty,
-        maxOrderNotional: c.money.maxOrderNotional, maxGrossExposure: c.money.maxGrossExposure,
-        orderRate: c.raw.risk.orderRate, priceCollarBps: c.raw.risk.priceCollarBps,
-      };
-    });
-    this.execSettings = c.raw.execution;
-    this.reconSettings = c.raw.reconciliation;
-    this.inFlightTimeoutMs = opts.inFlightTimeoutMs ?? DEFAULT_IN_FLIGHT_TIMEOUT_MS;
   }
 
-  /** Appends a draft, folds it into every boundary's state and publishes it. */
-  append(draft: AnyDraft): JournalRecord {
-    const record = this.journal.append(draft);
-    this.dirty = true;
-    this.apply(record);
-    this.bus.publish(record);
-    return record;
+  // ------------------------------------------------------------------ the seam
+
+  /**
+   * One input through the deciders. Synchronous, no I/O: returns the records it journaled
+   * (sealed, not yet committed) and the provider commands they decide.
+   *
+   * @example
+   * const { records, commands } = engine.step({ kind: 'bar', bar });
+   * await journal.commit(); for (const c of commands) gateway.send(c);
+   */
+  step(input: EngineInput): StepResult {
+    // Most bars journal nothing: the step's arrays are allocated on first use only.
+    this.stepRecords = null;
+    this.stepCommands = null;
+    let reply: StepResult['reply'];
+    switch (input.kind) {
+      case 'start': this.onStart(input.run); break;
+      case 'bar': this.onBar(input.bar); break;
+      case 'provider': this.onProvider(input.receivedTs, input.messages); break;
+      case 'operator': reply = this.onOperator(input.command); break;
+      case 'intent': this.onScriptedIntent(input.intent); break;
+      case 'timer':
+        this.advanceTo(input.ts);
+        this.timers(input.reconcile ?? true);
+        if (this.staleAfterMs !== undefined) this.appendAll(decideStaleMarketData(this.state, { staleAfterMs: this.staleAfterMs, lastBarTs: (i) => this.lastBarTs[i.index] }, this.ctx()));
+        break;
+      case 'rejected_row': this.onRejectedRow(input.row); break;
+      case 'simulation': this.onFault(input); break;
+      case 'finish': this.onFinish(input.dataSha256, input.lastLine); break;
+    }
+    this.afterStep();
+    if (reply) return { records: this.stepRecords ?? NONE, commands: this.stepCommands ?? NONE, reply };
+    return this.stepRecords === null ? NOTHING : { records: this.stepRecords, commands: this.stepCommands ?? NONE };
   }
 
-  /** Folds one journaled record into all boundary states (the same fold replay uses). */
-  apply(record: JournalRecord): void {
-    const inst = record.instrument === null ? undefined : this.cfg.instrumentById.get(record.instrument);
-    evolvePortfolio(this.portfolio, record, inst);
-    evolveRisk(this.risk, record, this.cfg.raw.risk.orderRate.windowMs);
-    evolveExecution(this.execution, record, inst);
-    evolveRecon(this.recon, record);
-    evolveIncidents(this.incidents, record);
+  /** Folds an already journaled record (restart: the journal is folded before the first step). */
+  restore(record: JournalRecord): void {
+    evolveAll(this.state, record, this.cfg);
     this.count(record);
+    if (record.type === 'S00.run' && record.payload.kind === 'run_completed') this.completed = true;
+    if (record.ts > this.now) this.now = record.ts;
   }
 
-  /** The first record of a run: what drove it (config hash, seed, input identity, fault plan). */
-  start(run: { runId: string; dataName: string; dataBytes: number; mode: 'replay' | 'live' | 'scenario'; version: string; faults?: string }): void {
+  /** Event time of the last input. */
+  get clock(): number { return this.now; }
+
+  /** True once the run_completed record is journaled. */
+  get runCompleted(): boolean { return this.completed; }
+
+  // ------------------------------------------------------------------ inputs
+
+  private onStart(run: RunStart): void {
+    this.completed = false;
     this.append({
-      ts: 0, type: 'S00.run', account: '*', instrument: null, correlationId: null, causationSeq: null,
+      ts: run.ts ?? 0, type: 'S00.run', account: '*', instrument: null, correlationId: null, causationSeq: null,
       payload: {
         kind: 'run_started', runId: run.runId, configHash: this.cfg.hash, seed: this.cfg.seed,
         data: { name: run.dataName, bytes: run.dataBytes }, mode: run.mode, reckonVersion: run.version,
         ...(run.faults === undefined ? {} : { faults: run.faults }),
       },
     });
+    if (run.mode === 'live') {
+      // Nothing is routed until the startup reconciliation with the provider has answered.
+      this.append({ ts: this.now, type: 'S07.operator', account: '*', instrument: null, correlationId: null, causationSeq: null,
+        payload: { kind: 'routing', state: 'paused', reason: 'startup: reconciling with the provider before any order', incidentId: null } });
+    }
   }
 
-  /** One market event through the whole pipeline. */
-  onBar(bar: Bar): void {
+  private onBar(bar: Bar): void {
     const idx = bar.instrument.index;
-    this.now = bar.ts;
+    this.advanceTo(bar.ts);
     this.counts.marketEvents++;
     this.lastPrice[idx] = bar.close;
+    this.lastBarTs[idx] = bar.ts;
+    if (this.firstBarTs === null) this.firstBarTs = bar.ts;
     if (this.marketObserver) this.marketObserver(bar);
-
-    this.provider.onBar(bar);
-    this.pollProvider(bar.ts);
-    this.checkInFlight(bar.ts);
-
+    this.timers(true);
     const strategies = this.strategies[idx]!;
     for (let i = 0; i < strategies.length; i++) {
       const s = strategies[i]!;
@@ -218,64 +208,111 @@ export class Engine {
       if ('fault' in r) this.onStrategyFault(s, r.fault, bar);
       else for (const t of r.targets) this.onTarget(s, t.instrument, t.target, r.signal, bar);
     }
-
-    this.drainFaults();
-    if (this.nextReconTs < 0) this.nextReconTs = bar.ts + this.cfg.raw.reconciliation.intervalMs;
-    else if (bar.ts >= this.nextReconTs) {
-      this.reconcileAll('interval', bar.ts);
-      while (this.nextReconTs <= bar.ts) this.nextReconTs += this.cfg.raw.reconciliation.intervalMs;
-    }
     if (this.equity) this.equity.onBar(bar.ts);
-    if (this.flushEachBar && this.dirty) this.flush();
   }
 
-  /** Cash (expected, from fills) plus provider-confirmed positions at the last price, over all accounts. */
-  equityNow(): { equity: number; cash: number } {
-    let cash = 0;
-    for (const c of this.execution.cash.values()) cash += c;
-    let value = 0;
-    for (const [key, pos] of this.execution.positions) {
-      if (pos.confirmed === 0) continue;
-      const inst = this.cfg.instrumentById.get(key.slice(key.indexOf('|') + 1))!;
-      const last = this.lastPrice[inst.index];
-      if (last !== undefined) value += Math.sign(pos.confirmed) * notional(inst, last, Math.abs(pos.confirmed));
+  private onProvider(receivedTs: number, messages: readonly ProviderMessage[]): void {
+    this.advanceTo(receivedTs);
+    // Pairs whose position a message may have moved: one positions request per pair at the end,
+    // linked to the last record that moved it (its intent's chain shows the check).
+    let touched: Map<string, { account: string; instrument: string; correlationId: string | null; causationSeq: number }> | null = null;
+    const touch = (account: string, instrument: string) => {
+      const last = this.stepRecords![this.stepRecords!.length - 1]!;
+      (touched ??= new Map()).set(account + '|' + instrument, { account, instrument, correlationId: last.correlationId, causationSeq: last.seq });
+    };
+    for (const m of messages) {
+      switch (m.type) {
+        case 'execution_report': {
+          const inst = this.cfg.instrumentById.get(m.instrument);
+          if (!inst) { this.malformed(m, m.account, `execution report ${m.report.execId} for instrument "${m.instrument}", which is not configured`); break; }
+          const drafts = decideExecutionReport(this.state, m, inst, this.ctx());
+          const duplicate = drafts.drafts[0]!.type === 'S05.provider' && (drafts.drafts[0]!.payload as { duplicate?: true }).duplicate === true;
+          this.appendAll(drafts);
+          // An ack moves neither the position nor the working quantity: nothing to reconcile on.
+          if (!duplicate && m.report.kind !== 'ack') touch(m.account, inst.id);
+          break;
+        }
+        case 'order_status': {
+          const req = this.openRequest(m);
+          if (!req) break;
+          const { out, touched: moved } = decideOrderStatusAnswer(this.state, m, req, this.ctx());
+          this.appendAll(out);
+          if (moved) touch(m.account, m.instrument);
+          break;
+        }
+        case 'mass_status': {
+          const req = this.openRequest(m);
+          if (req) this.appendAll(decideMassStatus(this.state, m, req, this.ctx()));
+          break;
+        }
+        case 'positions': {
+          const req = this.openRequest(m);
+          if (req) this.appendAll(decidePositionsAnswer(this.state, m, req, this.ctx()));
+          break;
+        }
+        case 'link': this.appendAll(decideLink(this.state, m, this.ctx())); break;
+        case 'send_failed': this.appendAll(decideSendFailed(this.state, m, m.clientOrderId, m.command, m.instrument, this.ctx())); break;
+        case 'request_rejected': {
+          const req = this.openRequest(m);
+          if (!req) break;
+          const out = new DraftList(this.nextSeq());
+          const base = { ts: this.now, account: req.account, instrument: null, correlationId: req.correlationId, causationSeq: req.seq };
+          const seq = out.push({ ...base, type: 'S05.provider', payload: { kind: 'request_rejected', requestId: req.requestId, reason: m.reason, raw: m.raw } });
+          out.push(flagDraft({ ...base, causationSeq: seq }, 'PROVIDER_REQUEST_REJECTED', `${req.what} request ${req.requestId} refused by the provider: ${m.reason}`, { requestId: req.requestId, what: req.what }));
+          this.appendAll(out);
+          break;
+        }
+        case 'malformed': this.malformed(m, m.account ?? '*', m.reason); break;
+      }
     }
-    return { equity: cash + value, cash };
+    if (touched !== null && this.state.provider.link === 'up') {
+      const out = new DraftList(this.nextSeq());
+      for (const t of (touched as Map<string, { account: string; instrument: string; correlationId: string | null; causationSeq: number }>).values()) {
+        pushRequest(out, this.ctx(), { what: 'positions', trigger: 'provider_event', account: t.account, instruments: [t.instrument], correlationId: t.correlationId, causationSeq: t.causationSeq });
+      }
+      this.appendAll(out);
+    }
   }
 
-  /** A quarantined input row: flagged so it is never dropped silently. */
-  onRejectedRow(row: RejectedRow): void {
-    this.append(flagDraft(
-      { ts: this.now, account: '*', instrument: null, correlationId: null, causationSeq: null },
-      'BAD_INPUT_QUARANTINED', `${row.file}:${row.line}: ${row.reason}`, { file: row.file, line: row.line, reason: row.reason },
-    ));
+  /** The open request an answer is for; an answer to a request that is not open is journaled as unmatched (or, redelivered, counted). */
+  private openRequest(m: Extract<ProviderMessage, { requestId: string }>): ReturnType<KernelState['provider']['requests']['get']> {
+    const req = this.state.provider.requests.get(m.requestId);
+    if (req) return req;
+    if (m.possDup) { this.redeliveries++; return undefined; }
+    this.malformed(m, 'account' in m ? m.account : '*', `${m.type} answer to request ${m.requestId}, which is not open (answered, timed out or abandoned)`);
+    return undefined;
   }
 
-  /**
-   * Time passes without a bar (scenario scripts): provider events up to `ts` are applied and
-   * in-flight commands past the timeout are queried.
-   */
-  advance(ts: number): void {
-    if (ts < this.now) throw new ReckonError('USAGE', `time goes backwards: ${ts} < ${this.now}`);
-    this.now = ts;
-    this.pollProvider(ts);
-    this.checkInFlight(ts);
+  private malformed(m: ProviderMessage, account: string, reason: string): void {
+    const out = new DraftList(this.nextSeq());
+    const base = { ts: this.now, account, instrument: null, correlationId: null, causationSeq: null };
+    const seq = out.push({ ...base, type: 'S05.provider', payload: { kind: 'malformed', reason, raw: m.raw } });
+    out.push(flagDraft({ ...base, causationSeq: seq }, 'BAD_PROVIDER_MESSAGE', reason, { messageType: m.type, dedupeKey: m.dedupeKey }));
+    this.appendAll(out);
+  }
+
+  private onOperator(cmd: OperatorCommand): StepResult['reply'] {
+    this.advanceTo(cmd.ts);
+    const d = decideOperator(this.state, cmd, this.ctx());
+    if (!d.ok) return d;
+    const first = this.stepRecords?.length ?? 0;
+    for (const draft of d.drafts.drafts) {
+      const r = this.append(draft);
+      if (r.type === 'S01.intent') this.onIntent(r, this.cfg.instrumentById.get(r.instrument!)!);
+    }
+    return { ok: true, records: this.stepRecords?.slice(first) ?? [] };
   }
 
   /**
    * A scripted S01 intent with an explicit intent id, through portfolio, risk and execution like
-   * a strategy's. The pair joins the interval reconciliation.
-   *
-   * @example
-   * engine.scriptedIntent({ ts, account: 'fixture-account-01', instrument: 'FIX-ALPHA', intentId: 'fixture-intent-017',
-   *   strategyId: 'fixture', mode: 'target', quantity: '+2' });
+   * a strategy's (scenarios, operator tools).
    */
-  scriptedIntent(i: ScriptedIntent): JournalRecord<'S01.intent'> {
+  private onScriptedIntent(i: ScriptedIntent): void {
     const inst = this.cfg.instrumentById.get(i.instrument);
     if (!inst) throw new ReckonError('USAGE', `scripted intent ${i.intentId}: unknown instrument ${i.instrument}`);
     if (!this.cfg.accounts.some((a) => a.id === i.account)) throw new ReckonError('USAGE', `scripted intent ${i.intentId}: unknown account ${i.account}`);
-    this.advance(Math.max(i.ts, this.now));
-    this.addPair(i.account, inst);
+    this.advanceTo(i.ts);
+    this.timers(false);
     const last = this.lastPrice[inst.index];
     const intent = this.append({
       ts: this.now, type: 'S01.intent', account: i.account, instrument: inst.id, correlationId: i.intentId, causationSeq: null,
@@ -285,46 +322,37 @@ export class Engine {
       },
     }) as JournalRecord<'S01.intent'>;
     this.onIntent(intent, inst);
-    return intent;
   }
 
-  /**
-   * An operator action: acknowledge / resolve an incident (releasing the trading state the
-   * recovery rule set) or the kill switch. Returns the journaled records.
-   *
-   * @example
-   * engine.operator({ action: 'ack', incidentId: 'INC-41-POSITION_DRIFT', actor: 'ana', reason: 'external trade confirmed', ts });
-   */
-  operator(cmd: OperatorCommand): JournalRecord[] {
-    this.now = Math.max(this.now, cmd.ts);
-    if (cmd.action === 'kill_switch') {
-      return [this.append({ ts: this.now, type: 'S07.operator', account: '*', instrument: null, correlationId: null, causationSeq: null,
-        payload: { kind: 'kill_switch', engaged: cmd.engaged, actor: cmd.actor, reason: cmd.reason } })];
-    }
-    const d = decideIncident(this.incidents, { ...cmd, ts: this.now }, (i) => tradingStateOf(this.risk, i));
-    if (!d.ok) throw new ReckonError('USAGE', d.error);
-    return d.records.map((r) => this.append(r));
+  /** A quarantined input row: flagged so it is never dropped silently. */
+  private onRejectedRow(row: RejectedRow): void {
+    this.append(flagDraft(
+      { ts: this.now, account: '*', instrument: null, correlationId: null, causationSeq: null },
+      'BAD_INPUT_QUARANTINED', `${row.file}:${row.line}: ${row.reason}`, { file: row.file, line: row.line, reason: row.reason },
+    ));
   }
 
-  /** End of input: drain the provider, reconcile everything once more, close the run record. */
-  finish(result: { dataSha256: string; lastLine: number }): void {
-    this.pollProvider(this.now);
-    this.reconcileAll('end_of_run', this.now);
+  /** Simulation metadata: a fault the faulty venue injected, journaled before the records it affects. */
+  private onFault(input: Extract<EngineInput, { kind: 'simulation' }>): void {
+    const f = input.fault;
+    const order = f.affects === null ? undefined : this.state.execution.orders.get(f.affects);
+    // A fault on no order of ours takes the chain of the request whose answer it changed.
+    const req = f.requestId === undefined ? undefined : this.state.provider.requests.get(f.requestId);
+    this.append({ ts: Math.max(f.ts, 0), type: 'S05.provider', account: f.account, instrument: f.instrument === '*' ? null : f.instrument,
+      correlationId: order?.intentId ?? req?.correlationId ?? null, causationSeq: order?.lastCommandSeq ?? req?.seq ?? null,
+      payload: { kind: 'fault_injected', fault: f.fault, occurrence: f.occurrence, detail: f.detail, affects: f.affects, simulated: true } });
+  }
+
+  /** End of input: the end-of-run reconciliation, then (when it has answered) the run record. */
+  private onFinish(dataSha256: string, lastLine: number): void {
+    this.finishInput = { dataSha256, lastLine };
     this.equity?.sample(this.now, true);
-    this.append({
-      ts: this.now, type: 'S00.run', account: '*', instrument: null, correlationId: null, causationSeq: null,
-      payload: { kind: 'run_completed', marketEvents: this.counts.marketEvents, badRows: this.counts.badRows, dataSha256: result.dataSha256, lastLine: result.lastLine },
-    });
-    this.flush();
+    const p = this.state.provider;
+    if (p.link !== 'up' || p.routing === 'paused') return; // nothing can be asked: the run record follows at once
+    const out = new DraftList(this.nextSeq());
+    for (const a of this.cfg.accounts) pushRequest(out, this.ctx(), { what: 'mass_status', trigger: 'end_of_run', account: a.id });
+    this.appendAll(out);
   }
-
-  flush(): void {
-    this.journal.commitSync();
-    this.dirty = false;
-  }
-
-  /** Event time of the last market event. */
-  get clock(): number { return this.now; }
 
   // ------------------------------------------------------------------ signal -> portfolio -> risk -> execution
 
@@ -348,384 +376,149 @@ export class Engine {
       'STRATEGY_ERROR', `strategy ${s.id} at bar line ${bar.line}: ${reason}; no new target`, { strategy: s.id, line: bar.line, reason }));
   }
 
-  /** Portfolio nets the intent; a changed desired position is planned, risk-checked and routed. */
-  onIntent(intent: JournalRecord<'S01.intent'>, inst: Instrument): void {
-    const desired = decidePortfolio(this.portfolio, intent, inst);
+  /** Portfolio nets the intent; a changed desired position is routed (or deferred while routing is paused). */
+  private onIntent(intent: JournalRecord<'S01.intent'>, inst: Instrument): void {
+    const desired = decidePortfolio(this.state.portfolio, intent, inst);
     if (desired === null) return;
     const s02 = this.append(desired);
-    this.executeDesired(intent.account, inst, intent.payload.intentId, s02.seq);
+    this.appendAll(decideRouting(this.state, { account: intent.account, instrument: inst, intentId: intent.payload.intentId, causationSeq: s02.seq }, this.ctx()));
   }
 
-  private executeDesired(account: string, inst: Instrument, intentId: string, causationSeq: number): void {
-    if (this.down) {
-      // Routing pauses while the provider is unreachable; the pair is re-planned after reconnect.
-      this.deferred.set(positionKey(account, inst.id), { account, instrument: inst, intentId, causationSeq });
-      return;
-    }
-    const desired = desiredOf(this.portfolio, account, inst.id);
-    const last = this.lastPrice[inst.index];
-    const actions = planOrders(this.execution, account, inst, desired, last ?? 0, intentId, this.execSettings);
-    for (const a of actions) {
-      if (this.down) {
-        this.deferred.set(positionKey(account, inst.id), { account, instrument: inst, intentId, causationSeq });
-        return;
+  // ------------------------------------------------------------------ time and completion
+
+  private advanceTo(ts: number): void {
+    if (ts > this.now) this.now = ts;
+  }
+
+  private timers(reconcile: boolean): void {
+    const s = this.state;
+    // Cheap exits for the bar hot path: nothing open, nothing due.
+    if (s.provider.requests.size === 0 && s.provider.routing === 'active' && !this.inFlightDue() && !(reconcile && this.intervalDue())) return;
+    this.appendAll(decideTimers(s, { firstBarTs: this.firstBarTs, interval: reconcile }, this.ctx()));
+  }
+
+  private inFlightDue(): boolean {
+    for (const pos of this.state.execution.positions.values()) {
+      for (const o of pos.open) {
+        if ((o.status === 'pending_new' || o.status === 'pending_cancel' || o.status === 'pending_replace') && this.now - o.lastCommandTs >= this.timeoutMs) return true;
       }
-      this.route(account, inst, intentId, causationSeq, a);
+    }
+    return false;
+  }
+
+  private intervalDue(): boolean {
+    const anchor = this.state.provider.lastIntervalTs ?? this.firstBarTs;
+    return anchor !== null && this.now >= anchor + this.cfg.raw.reconciliation.intervalMs;
+  }
+
+  /** After every input: resume routing once recovery has answered; close the run once the end-of-run pass has. */
+  private afterStep(): void {
+    const s = this.state;
+    if (s.provider.routing === 'paused' && recoveryDone(s)) this.resume();
+    if (this.finishInput !== null && !this.completed && !this.endOfRunOpen()) this.complete();
+  }
+
+  private resume(): void {
+    const deferred = [...this.state.provider.deferred.values()];
+    const startup = this.state.provider.pausedFor === 'startup';
+    this.append({ ts: this.now, type: 'S07.operator', account: '*', instrument: null, correlationId: null, causationSeq: null,
+      payload: { kind: 'routing', state: 'resumed', reason: startup ? 'startup reconciliation answered' : 'reconnect reconciliation answered',
+        incidentId: null } });
+    for (const d of deferred) {
+      const inst = this.cfg.instrumentById.get(d.instrument);
+      if (inst) this.appendAll(decideRouting(this.state, { account: d.account, instrument: inst, intentId: d.intentId, causationSeq: d.causationSeq }, this.ctx()));
     }
   }
 
-  private route(account: string, inst: Instrument, intentId: string, causationSeq: number, a: PlannedAction): void {
-    const ts = this.now;
-    if (a.kind === 'cancel') {
-      this.sendCancel(account, inst, intentId, causationSeq, a.order.clientOrderId, a.reason);
-      return;
+  private endOfRunOpen(): boolean {
+    const p = this.state.provider;
+    if (!p.finishing) return false;
+    for (const a of this.cfg.accounts) if (p.passes.has(passKey(a.id, 'end_of_run'))) return true;
+    for (const r of p.requests.values()) if (r.trigger === 'end_of_run') return true;
+    return false;
+  }
+
+  private complete(): void {
+    const f = this.finishInput!;
+    this.append({
+      ts: this.now, type: 'S00.run', account: '*', instrument: null, correlationId: null, causationSeq: null,
+      payload: { kind: 'run_completed', marketEvents: this.counts.marketEvents, badRows: this.counts.badRows, dataSha256: f.dataSha256, lastLine: f.lastLine },
+    });
+    this.completed = true;
+  }
+
+  // ------------------------------------------------------------------ journaling
+
+  private nextSeq(): number {
+    return this.journal.lastSeq() + 1;
+  }
+
+  private readonly lastPriceOf = (i: Instrument): number | undefined => this.lastPrice[i.index];
+  private readonly requestIdAt = (seq: number): string => this.requestPrefix + seq;
+
+  private ctx(): DecideContext {
+    return { cfg: this.cfg, now: this.now, nextSeq: this.nextSeq(), timeoutMs: this.timeoutMs, lastPrice: this.lastPriceOf, requestIdAt: this.requestIdAt };
+  }
+
+  private appendAll(list: DraftList): void {
+    const ds = list.drafts;
+    for (let i = 0; i < ds.length; i++) this.append(ds[i]!);
+  }
+
+  /** Journals a draft (sealed: seq and hash), folds it, and derives the command it decides. */
+  private append(draft: AnyDraft): JournalRecord {
+    const record = this.journal.append(draft);
+    evolveAll(this.state, record, this.cfg);
+    this.count(record);
+    (this.stepRecords ??= []).push(record);
+    const cmd = this.commandOf(record);
+    if (cmd !== null) (this.stepCommands ??= []).push(cmd);
+    return record;
+  }
+
+  /** The provider command a journaled record decides: S04 orders and S06 requests (folded state: the order as it now is). */
+  private commandOf(r: JournalRecord): ProviderCommand | null {
+    if (r.type === 'S04.order') {
+      const inst = this.cfg.instrumentById.get(r.instrument!)!;
+      const p = r.payload;
+      const requestId = this.requestPrefix + r.seq;
+      const base = { requestId, ts: r.ts, account: r.account, instrument: inst };
+      if (p.kind === 'submit') {
+        return { ...base, type: 'submit', clientOrderId: p.clientOrderId, side: p.side, orderType: p.type, timeInForce: p.timeInForce,
+          quantity: parseFixed(p.quantity, inst.sizeScale), limitPrice: p.limitPrice === null ? null : parseFixed(p.limitPrice, inst.priceScale) };
+      }
+      const o = this.state.execution.orders.get(p.kind === 'replace' ? p.origClientOrderId : p.clientOrderId);
+      if (!o) return null;
+      if (p.kind === 'replace') {
+        return { ...base, type: 'replace', origClientOrderId: p.origClientOrderId, clientOrderId: p.clientOrderId, side: o.side, orderType: o.type, timeInForce: o.timeInForce,
+          quantity: parseFixed(p.quantity, inst.sizeScale), limitPrice: p.limitPrice === null ? null : parseFixed(p.limitPrice, inst.priceScale) };
+      }
+      return { ...base, type: 'cancel', clientOrderId: p.clientOrderId, side: o.side, quantity: o.quantity };
     }
-    const pos = this.execution.positions.get(positionKey(account, inst.id));
-    const confirmed = pos?.confirmed ?? 0;
-    const working = workingOf(pos);
-    const replaced = a.kind === 'replace' ? a.order : null;
-    const replacedLeaves = replaced ? signOf(replaced.side) * (replaced.quantity - replaced.cumQty) : 0;
-    const side = replaced ? replaced.side : a.kind === 'submit' ? a.side : 'buy';
-    const addQty = replaced ? a.quantity - replaced.cumQty : a.quantity;
-    const decision = this.append(decideRisk(this.risk, {
-      ts, account, instrument: inst, correlationId: intentId, causationSeq,
-      action: a.kind, clientOrderId: a.clientOrderId, origClientOrderId: replaced ? replaced.clientOrderId : null,
-      side, type: replaced ? replaced.type : a.kind === 'submit' ? a.type : 'market',
-      timeInForce: replaced ? replaced.timeInForce : a.kind === 'submit' ? a.timeInForce : 'DAY',
-      quantity: addQty, orderQuantity: a.quantity, limitPrice: a.limitPrice,
-      lastPrice: this.lastPrice[inst.index],
-      projectedBefore: confirmed + working - replacedLeaves,
-      grossOthers: this.grossExposure(account, inst),
-    }, this.limits[inst.index]!)) as JournalRecord<'S03.risk'>;
-    if (decision.payload.decision === 'rejected') {
-      this.append(flagDraft({ ts, account, instrument: inst.id, correlationId: intentId, causationSeq: decision.seq },
-        'RISK_REJECTED', `${decision.payload.ruleId}: ${decision.payload.reason} (limit ${decision.payload.limit}, observed ${decision.payload.observed})`,
-        { rule: decision.payload.ruleId, limit: decision.payload.limit, observed: decision.payload.observed }));
-      return;
+    if (r.type === 'S06.reconciliation' && r.payload.kind === 'request') {
+      const p = r.payload;
+      const base = { requestId: p.requestId, ts: r.ts, account: r.account };
+      if (p.what === 'positions') return { ...base, type: 'positions' };
+      if (p.what === 'mass_status') return { ...base, type: 'mass_status' };
+      const o = p.clientOrderId === null ? undefined : this.state.execution.orders.get(p.clientOrderId);
+      if (!o) return null;
+      return { ...base, type: 'query_order', instrument: this.cfg.instrumentById.get(o.instrument)!, clientOrderId: o.clientOrderId, side: o.side };
     }
-    if (a.kind === 'submit') {
-      const cmd = this.append({ ts, type: 'S04.order', account, instrument: inst.id, correlationId: intentId, causationSeq: decision.seq,
-        payload: { kind: 'submit', clientOrderId: a.clientOrderId, attempt: a.attempt, side: a.side, type: a.type, timeInForce: a.timeInForce,
-          quantity: fmtQty(inst, a.quantity), limitPrice: a.limitPrice === null ? null : fmtPrice(inst, a.limitPrice) } });
-      this.send(ts, a.clientOrderId, cmd, () => this.provider.submit(ts, { account, instrument: inst, clientOrderId: a.clientOrderId, side: a.side, type: a.type,
-        timeInForce: a.timeInForce, quantity: a.quantity, limitPrice: a.limitPrice }));
-    } else {
-      const orig = a.order.clientOrderId;
-      const cmd = this.append({ ts, type: 'S04.order', account, instrument: inst.id, correlationId: intentId, causationSeq: decision.seq,
-        payload: { kind: 'replace', clientOrderId: a.clientOrderId, origClientOrderId: orig, attempt: a.attempt, side: a.order.side,
-          quantity: fmtQty(inst, a.quantity), limitPrice: a.limitPrice === null ? null : fmtPrice(inst, a.limitPrice) } });
-      this.send(ts, orig, cmd, () => this.provider.replace(ts, { account, instrument: inst, origClientOrderId: orig, clientOrderId: a.clientOrderId, quantity: a.quantity, limitPrice: a.limitPrice }));
-    }
+    return null;
   }
 
-  /**
-   * An operator's cancel of one open order (console, kill switch): journaled and sent exactly
-   * like the engine's own cancels. Returns the S04 record.
-   */
-  cancelOrder(o: OrderState, reason: string, causationSeq: number, ts: number): JournalRecord {
-    this.now = Math.max(this.now, ts);
-    return this.sendCancel(o.account, this.cfg.instrumentById.get(o.instrument)!, o.intentId, causationSeq, o.clientOrderId, reason);
-  }
-
-  private sendCancel(account: string, inst: Instrument, intentId: string, causationSeq: number, clientOrderId: string, reason: string): JournalRecord {
-    const ts = this.now;
-    const cmd = this.append({ ts, type: 'S04.order', account, instrument: inst.id, correlationId: intentId, causationSeq,
-      payload: { kind: 'cancel', clientOrderId, reason } });
-    this.send(ts, clientOrderId, cmd, () => this.provider.cancel(ts, { account, instrument: inst, clientOrderId }));
-    return cmd;
-  }
-
-  /** Sends a journaled command; an unreachable provider leaves it in flight (ambiguous, never a reject). */
-  private send(ts: number, orderId: string, cmd: JournalRecord, call: () => void): void {
-    // Live mode: the command is committed before it leaves, so a crash can never have sent an
-    // order the journal does not know. (Replay re-derives everything on --resume instead.)
-    if (this.flushEachBar) this.flush();
-    const r = this.call(ts, cmd.correlationId, cmd.seq, call);
-    this.drainFaults();
-    if (r === UNREACHABLE && this.down) this.ambiguous.set(orderId, this.down.incidentId);
-  }
-
-  /** Sum over the account's other instruments of |confirmed + working| at the last price (money). */
-  private grossExposure(account: string, except: Instrument): number {
-    let gross = 0;
-    for (const inst of this.cfg.instruments) {
-      if (inst === except) continue;
-      const pos = this.execution.positions.get(positionKey(account, inst.id));
+  /** Cash (expected, from fills) plus provider-confirmed positions at the last price, over all accounts. */
+  equityNow(): { equity: number; cash: number } {
+    let cash = 0;
+    for (const c of this.state.execution.cash.values()) cash += c;
+    let value = 0;
+    for (const [key, pos] of this.state.execution.positions) {
+      if (pos.confirmed === 0) continue;
+      const inst = this.cfg.instrumentById.get(key.slice(key.indexOf('|') + 1))!;
       const last = this.lastPrice[inst.index];
-      if (!pos || last === undefined) continue;
-      gross += notional(inst, last, Math.abs(pos.confirmed + workingOf(pos)));
+      if (last !== undefined) value += Math.sign(pos.confirmed) * notional(inst, last, Math.abs(pos.confirmed));
     }
-    return gross;
-  }
-
-  // ------------------------------------------------------------------ provider -> reconciliation
-
-  // ------------------------------------------------------------------ provider link
-
-  /**
-   * Calls the provider; ProviderUnreachableError opens the outage (once) and returns UNREACHABLE.
-   * Any other error is a bug and propagates.
-   */
-  private call<T>(ts: number, correlationId: string | null, causationSeq: number | null, fn: () => T): T | typeof UNREACHABLE {
-    try {
-      return fn();
-    } catch (e) {
-      if (!(e instanceof ProviderUnreachableError)) throw e;
-      this.drainFaults();
-      if (!this.down) {
-        const incidentId = `INC-${this.journal.lastSeq() + 1}-PROVIDER_UNREACHABLE`;
-        this.append(incidentDraft({ ts, account: '*', instrument: null, correlationId, causationSeq }, incidentId, 'PROVIDER_UNREACHABLE',
-          `${e.message}; routing paused, commands sent stay in flight`, { operation: e.operation, error: e.message }));
-        this.down = { incidentId, since: ts };
-      }
-      return UNREACHABLE;
-    }
-  }
-
-  /**
-   * Journals the faults a simulated faulty venue injected (simulation metadata) before their
-   * effects; a fault on no order of ours takes the correlation of the call that met it.
-   */
-  private drainFaults(context: { correlationId: string | null; causationSeq: number | null } | null = null): void {
-    const faults = this.provider.drainFaults?.();
-    if (!faults || faults.length === 0) return;
-    for (const f of faults) {
-      const order = f.affects === null ? undefined : this.execution.orders.get(f.affects);
-      this.append({ ts: f.ts, type: 'S05.provider', account: f.account, instrument: f.instrument,
-        correlationId: order?.intentId ?? context?.correlationId ?? null, causationSeq: order?.lastCommandSeq ?? context?.causationSeq ?? null,
-        payload: { kind: 'fault_injected', fault: f.fault, occurrence: f.occurrence, detail: f.detail, affects: f.affects, simulated: true } });
-    }
-  }
-
-  /** Polls the provider: events are applied; the first answer after an outage reconnects. */
-  private pollProvider(ts: number): void {
-    const events = this.call(ts, null, null, () => this.provider.poll(ts));
-    this.drainFaults();
-    if (events === UNREACHABLE) return;
-    const wasDown = this.down;
-    if (wasDown) {
-      this.down = null;
-      this.append(flagDraft({ ts, account: '*', instrument: null, correlationId: null, causationSeq: null }, 'PROVIDER_RECONNECTED',
-        `provider reachable again after ${ts - wasDown.since} ms (${wasDown.incidentId}); reconciling by mass order status and positions`,
-        { incidentId: wasDown.incidentId, downSinceTs: wasDown.since, downMs: ts - wasDown.since }));
-    }
-    if (events.length > 0) this.onProviderEvents(events);
-    if (wasDown) {
-      this.reconcileAll('reconnect', ts);
-      const paused = [...this.deferred.values()];
-      this.deferred.clear();
-      for (const d of paused) if (!this.down) this.executeDesired(d.account, d.instrument, d.intentId, d.causationSeq);
-    }
-  }
-
-  /**
-   * Commands without an answer past the timeout: ask the provider and journal what it knows.
-   * Unresolved (unreachable) -> ORDER_STUCK_IN_FLIGHT once per order.
-   */
-  private checkInFlight(ts: number): void {
-    let due: OrderState[] | null = null;
-    for (const pos of this.execution.positions.values()) {
-      for (const o of pos.open) {
-        if ((o.status === 'pending_new' || o.status === 'pending_cancel' || o.status === 'pending_replace') && ts - o.lastCommandTs >= this.inFlightTimeoutMs
-          && this.queried.get(o.clientOrderId) !== o.lastCommandSeq) (due ??= []).push(o);
-      }
-    }
-    if (due === null) return;
-    for (const o of due) {
-      if (this.down) {
-        const id = `INC-${o.clientOrderId}-ORDER_STUCK_IN_FLIGHT`;
-        if (!this.incidents.incidents.has(id)) {
-          this.append(stuckInFlightIncident({ ts, account: o.account, instrument: o.instrument, correlationId: o.intentId, causationSeq: o.lastCommandSeq }, o.clientOrderId,
-            `order ${o.clientOrderId} (${o.status}) has no answer after ${ts - o.lastCommandTs} ms and the provider is unreachable (${this.down.incidentId}); it stays in flight`));
-        }
-        continue;
-      }
-      this.queried.set(o.clientOrderId, o.lastCommandSeq);
-      const r = this.call(ts, o.intentId, o.lastCommandSeq, () => this.provider.queryOrder(ts, o.account, o.clientOrderId));
-      this.drainFaults();
-      if (r === UNREACHABLE) { this.queried.delete(o.clientOrderId); continue; }
-      this.applyStatusReport(o, r, 'query', ts);
-    }
-  }
-
-  /** Journals a provider status report about one of our orders when it changes something. */
-  private applyStatusReport(o: OrderState, r: OrderStatusReport | 'not_found', source: 'query' | 'mass_status', ts: number): void {
-    const inst = this.cfg.instrumentById.get(o.instrument)!;
-    const view = r === 'not_found'
-      ? { ordStatus: 'not_found' as const, currentClientOrderId: null, cumQty: 0 }
-      : { ordStatus: r.status, currentClientOrderId: r.clientOrderId, cumQty: r.cumQty };
-    if (statusReportEffect(o, view) === null) return;
-    const asked = o.clientOrderId;
-    const draft: Draft<'S05.provider'> = {
-      ts, type: 'S05.provider', account: o.account, instrument: inst.id, correlationId: o.intentId, causationSeq: o.lastCommandSeq,
-      payload: r === 'not_found'
-        ? { kind: 'status', source, clientOrderId: asked, currentClientOrderId: null, providerOrderId: null, ordStatus: 'not_found',
-            quantity: fmtQty(inst, o.quantity), cumQty: fmtQty(inst, 0), leavesQty: fmtQty(inst, 0),
-            reason: this.ambiguous.has(asked) ? `the command sent during ${this.ambiguous.get(asked)} never reached the provider` : 'provider does not know the order',
-            origClientOrderId: null, raw: { status: 'not_found', clientOrderId: asked } }
-        : { kind: 'status', source, clientOrderId: asked, currentClientOrderId: r.clientOrderId, providerOrderId: r.providerOrderId, ordStatus: r.status,
-            quantity: fmtQty(inst, r.quantity), cumQty: fmtQty(inst, r.cumQty), leavesQty: fmtQty(inst, r.leavesQty), reason: null,
-            origClientOrderId: r.clientOrderId === asked ? null : asked, raw: r },
-    };
-    const followUps = decideStatusReport(this.execution, draft, inst, {
-      ambiguousSendIncident: this.ambiguous.get(asked) ?? null, hasIncident: (id) => this.incidents.incidents.has(id),
-    });
-    const rec = this.append(draft);
-    for (const f of followUps) this.append({ ...f, causationSeq: rec.seq });
-  }
-
-  /**
-   * Mass order status: every order we believe open (acknowledged, or with a command older than
-   * the in-flight timeout) is compared with the provider's open orders; one the provider does not
-   * list is queried. Provider open orders we never sent open UNKNOWN_ORDER_AT_PROVIDER.
-   */
-  private reconcileOrders(account: string, ts: number): void {
-    const reports = this.call(ts, null, null, () => this.provider.openOrders(ts, account));
-    this.drainFaults();
-    if (reports === UNREACHABLE) return;
-    const byId = new Map<string, OrderStatusReport>();
-    for (const r of reports) byId.set(r.clientOrderId, r);
-    // Only orders the snapshot says something new about are acted on (in submission order);
-    // at 100k open orders, most are exactly as we have them and cost one lookup.
-    const prefix = account + '|';
-    const todo: { readonly o: OrderState; readonly listed: OrderStatusReport | undefined }[] = [];
-    for (const [key, pos] of this.execution.positions) {
-      if (!key.startsWith(prefix)) continue;
-      for (const o of pos.open) {
-        if (!OPEN.has(o.status)) continue;
-        const settled = (o.status === 'new' || o.status === 'partially_filled') && o.pending === null;
-        if (!settled && ts - o.lastCommandTs < this.inFlightTimeoutMs) continue; // a command still in transit
-        const listed = byId.get(o.clientOrderId) ?? (o.pending ? byId.get(o.pending.clientOrderId) : undefined);
-        if (listed && statusReportEffect(o, { ordStatus: listed.status, currentClientOrderId: listed.clientOrderId, cumQty: listed.cumQty }) === null) continue;
-        todo.push({ o, listed });
-      }
-    }
-    todo.sort((a, b) => a.o.submitSeq - b.o.submitSeq);
-    for (const { o, listed } of todo) {
-      if (!OPEN.has(o.status)) continue;
-      if (listed) { this.applyStatusReport(o, listed, 'mass_status', ts); continue; }
-      const q = this.call(ts, o.intentId, o.lastCommandSeq, () => this.provider.queryOrder(ts, account, o.clientOrderId));
-      this.drainFaults();
-      if (q === UNREACHABLE) return;
-      this.applyStatusReport(o, q, 'mass_status', ts);
-    }
-    for (const r of reports) {
-      if (this.execution.orders.has(r.clientOrderId) || this.execution.unknownOrders.has(r.clientOrderId)) continue;
-      const inst = this.cfg.instrumentById.get(r.instrument);
-      if (!inst) continue;
-      const draft: Draft<'S05.provider'> = { ts, type: 'S05.provider', account, instrument: inst.id, correlationId: null, causationSeq: null,
-        payload: { kind: 'status', source: 'mass_status', clientOrderId: r.clientOrderId, currentClientOrderId: r.clientOrderId, providerOrderId: r.providerOrderId,
-          ordStatus: r.status, quantity: fmtQty(inst, r.quantity), cumQty: fmtQty(inst, r.cumQty), leavesQty: fmtQty(inst, r.leavesQty), reason: 'open at the provider, never sent by us', origClientOrderId: null, raw: r } };
-      const followUps = decideStatusReport(this.execution, draft, inst, { ambiguousSendIncident: null, hasIncident: (id) => this.incidents.incidents.has(id) });
-      const rec = this.append(draft);
-      for (const f of followUps) this.append({ ...f, causationSeq: rec.seq });
-    }
-  }
-
-  private onProviderEvents(events: readonly ProviderEvent[]): void {
-    const touched = new Map<string, { account: string; instrument: Instrument; correlationId: string | null; seq: number }>();
-    for (const ev of events) {
-      const inst = this.cfg.instrumentById.get(ev.instrument);
-      if (!inst) throw new ReckonError('INVARIANT', `provider event for unknown instrument ${ev.instrument}`);
-      const p = ev.payload;
-      const order = p.kind === 'position_report' || p.kind === 'fault_injected' ? undefined : this.execution.orders.get(p.clientOrderId);
-      const draft: AnyDraft = {
-        ts: ev.ts, type: 'S05.provider', account: ev.account, instrument: inst.id,
-        correlationId: order?.intentId ?? null, causationSeq: order?.lastCommandSeq ?? null, payload: p,
-      };
-      // Flags are decided on the state before the event is folded (duplicate, late fill, illegal transition).
-      const followUps = decideProviderEvent(this.execution, draft as AnyDraft & { type: 'S05.provider' }, inst);
-      const rec = this.append(draft);
-      for (const f of followUps) this.append({ ...f, causationSeq: rec.seq });
-      // An ack moves neither the position nor the working quantity: nothing to reconcile on.
-      if (p.kind !== 'ack' && p.kind !== 'fault_injected') touched.set(positionKey(ev.account, inst.id), { account: ev.account, instrument: inst, correlationId: rec.correlationId, seq: rec.seq });
-    }
-    for (const t of touched.values()) this.reconcile(t.account, t.instrument, 'provider_event', t.correlationId, t.seq, this.now);
-  }
-
-  /** Adds an (account, instrument) to the reconciled book once (a Set keeps this linear at 100k instruments). */
-  private addPair(account: string, instrument: Instrument): void {
-    const key = positionKey(account, instrument.id);
-    if (this.pairKeys.has(key)) return;
-    this.pairKeys.add(key);
-    this.pairs.push({ account, instrument });
-  }
-
-  /**
-   * Reconciles every pair against provider snapshots: open orders (mass order status) first,
-   * then positions. Skipped while the provider is known to be unreachable.
-   */
-  reconcileAll(trigger: ReconTrigger, ts: number): void {
-    if (this.down) return;
-    if (trigger !== 'provider_event') {
-      const accounts: string[] = [];
-      for (const p of this.pairs) if (!accounts.includes(p.account)) accounts.push(p.account);
-      for (const a of accounts) if (!this.down) this.reconcileOrders(a, ts);
-    }
-    // One provider snapshot per account per pass: the pass stays linear in the number of pairs.
-    const snapshots = new Map<string, ReadonlyMap<string, PositionSnapshot> | typeof UNREACHABLE>();
-    let checked = 0;
-    let quiet = 0;
-    for (const p of this.pairs) {
-      if (this.down) return;
-      let snaps = snapshots.get(p.account);
-      if (snaps === undefined) snapshots.set(p.account, (snaps = this.positionSnapshot(p.account, ts, null, null)));
-      if (snaps === UNREACHABLE) continue;
-      checked++;
-      if (this.reconcileWith(p.account, p.instrument, trigger, null, null, ts, snaps.get(p.instrument.id)) === 'quiet') quiet++;
-    }
-    if (trigger === 'interval') {
-      this.append({ ts, type: 'S06.reconciliation', account: '*', instrument: null, correlationId: null, causationSeq: null,
-        payload: { kind: 'pass', trigger, pairs: this.pairs.length, checked, quiet } });
-    }
-  }
-
-  private reconcile(account: string, inst: Instrument, trigger: ReconTrigger, correlationId: string | null, causationSeq: number | null, ts: number): void {
-    const snaps = this.positionSnapshot(account, ts, correlationId, causationSeq);
-    if (snaps !== UNREACHABLE) this.reconcileWith(account, inst, trigger, correlationId, causationSeq, ts, snaps.get(inst.id));
-  }
-
-  /** The provider's positions of an account, by instrument id. */
-  private positionSnapshot(account: string, ts: number, correlationId: string | null, causationSeq: number | null): ReadonlyMap<string, PositionSnapshot> | typeof UNREACHABLE {
-    const snaps = this.call(ts, correlationId, causationSeq, () => this.provider.positions(ts, account));
-    this.drainFaults({ correlationId, causationSeq });
-    if (snaps === UNREACHABLE) return UNREACHABLE;
-    const byInstrument = new Map<string, PositionSnapshot>();
-    for (const s of snaps) byInstrument.set(s.instrument, s);
-    return byInstrument;
-  }
-
-  /**
-   * Reconciles one pair on a provider snapshot. On the interval, a pair whose provider position
-   * and check are exactly as last journaled is 'quiet': the pass record counts it, and no
-   * identical S05/S06 pair is written again (at 10k instruments that is most of a pass).
-   */
-  private reconcileWith(account: string, inst: Instrument, trigger: ReconTrigger, correlationId: string | null, causationSeq: number | null, ts: number, snap: PositionSnapshot | undefined): 'quiet' | 'journaled' {
-    const position = snap?.position ?? 0;
-    const asOf = snap?.asOf ?? ts;
-    const pos = positionOf(this.execution, account, inst.id);
-    // A snapshot older than what we have already seen would create false drift: evidence only.
-    const stale = asOf < pos.lastFillTs || asOf < pos.confirmedAsOf;
-    const input = { ts, account, instrument: inst, trigger, correlationId, causationSeq: null as number | null,
-      desired: desiredOf(this.portfolio, account, inst.id), expected: pos.expected, confirmed: pos.confirmed, working: workingOf(pos) };
-    if (trigger === 'interval' && !stale && position === pos.confirmed && isQuietCheck(this.recon, decideReconciliation(this.recon, input, this.reconSettings))) return 'quiet';
-    const report = this.append({
-      ts, type: 'S05.provider', account, instrument: inst.id, correlationId, causationSeq,
-      payload: { kind: 'position_report', position: formatSigned(position, inst.sizeScale), asOf, raw: snap ?? { position: 0 }, ...(stale ? { stale: true as const } : {}) },
-    });
-    if (stale) {
-      this.append(flagDraft({ ts, account, instrument: inst.id, correlationId, causationSeq: report.seq }, 'STALE_PROVIDER_SNAPSHOT',
-        `position snapshot as of ${asOf} is older than ${pos.lastFillTs > pos.confirmedAsOf ? `the last fill seen (${pos.lastFillTs})` : `the snapshot already applied (${pos.confirmedAsOf})`}: not reconciled on`,
-        { asOf, lastFillTs: pos.lastFillTs, confirmedAsOf: pos.confirmedAsOf, position: formatSigned(position, inst.sizeScale) }));
-      return 'journaled';
-    }
-    const before = this.recon.positions.get(positionKey(account, inst.id))?.classification ?? 'IN_SYNC';
-    // The report just folded may have moved confirmed: decide on the state as it is now.
-    const check = this.append(decideReconciliation(this.recon, {
-      ...input, causationSeq: report.seq, expected: pos.expected, confirmed: pos.confirmed, working: workingOf(pos),
-    }, this.reconSettings)) as JournalRecord<'S06.reconciliation'>;
-    for (const d of decideRecovery(before, check, inst, tradingStateOf(this.risk, inst.id), this.reconSettings)) this.append(d);
-    return 'journaled';
+    return { equity: cash + value, cash };
   }
 
   private count(r: JournalRecord): void {
@@ -734,12 +527,14 @@ export class Engine {
       case 'S01.intent': c.intents++; break;
       case 'S03.risk': if (r.payload.decision === 'accepted') c.riskAccepted++; else c.riskRejected++; break;
       case 'S04.order': if (r.payload.kind === 'submit') c.orders++; break;
-      case 'S05.provider':
-        if (r.payload.kind === 'position_report' || r.payload.kind === 'fault_injected') break;
+      case 'S05.provider': {
+        const k = r.payload.kind;
+        if (k === 'position_report' || k === 'fault_injected' || k === 'link' || k === 'mass_status' || k === 'send_failed' || k === 'request_rejected' || k === 'malformed') break;
         c.providerEvents++;
-        if (r.payload.kind === 'fill' || r.payload.kind === 'partial_fill') c.fills++;
-        else if (r.payload.kind === 'reject') c.providerRejected++;
+        if ((k === 'fill' || k === 'partial_fill') && !r.payload.duplicate) c.fills++;
+        else if (k === 'reject') c.providerRejected++;
         break;
+      }
       case 'S06.reconciliation':
         if (r.payload.kind === 'reconciliation') { c.reconciliations++; if (r.payload.classification === 'DRIFT') c.drifts++; }
         break;

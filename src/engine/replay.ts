@@ -19,8 +19,11 @@ import { ResumingJournal } from '../journal/resume.js';
 import type { EmbeddedJournalStore } from '../journal/store.js';
 import { AwaitedCommitJournal } from '../journal/commit-bridge.js';
 import { openJournalWriter, parseJournalSpec } from '../journal/open-any.js';
-import { SimVenue, type SimVenueConfig } from '../provider/sim/venue.js';
-import { FaultyVenue } from '../provider/sim/faults.js';
+import type { SimVenueConfig } from '../provider/sim/venue.js';
+import { SimGateway } from '../provider/sim/gateway.js';
+import { FaultyGateway } from '../provider/sim/faults.js';
+import { InProcessBus } from '../bus/in-process.js';
+import { EventTimeLoop } from './event-loop.js';
 import { describeFaultPlan, type FaultPlan } from '../provider/sim/fault-plan.js';
 import { buildSummary, type Summary } from '../report/summary.js';
 import { RunFolds } from '../report/run-folds.js';
@@ -69,13 +72,13 @@ export function simVenueConfigFor(cfg: RunConfig): SimVenueConfig {
 }
 
 /**
- * Builds the simulated venue from the run config; with a fault plan, the faulty venue.
+ * The simulated venue's gateway from the run config; with a fault plan, behind the fault decorator.
  *
  * @example
- * const venue = simVenueFor(cfg, { seed: cfg.seed, rules: [{ kind: 'drop-ack', probability: 0.02 }] });
+ * const gateway = simGatewayFor(cfg, { seed: cfg.seed, rules: [{ kind: 'drop-ack', probability: 0.02 }] });
  */
-export function simVenueFor(cfg: RunConfig, faults?: FaultPlan): SimVenue {
-  return faults === undefined ? new SimVenue(simVenueConfigFor(cfg)) : new FaultyVenue(simVenueConfigFor(cfg), faults);
+export function simGatewayFor(cfg: RunConfig, faults?: FaultPlan): SimGateway | FaultyGateway {
+  return faults === undefined ? SimGateway.fromConfig(simVenueConfigFor(cfg)) : FaultyGateway.fromConfig(simVenueConfigFor(cfg), faults);
 }
 
 /**
@@ -122,38 +125,39 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
   const journal: EmbeddedJournalStore = resuming ?? sqlite;
 
   const prices = new PriceFile(join(opts.outDir, 'prices.csv'), cfg.instruments);
-  const engine = new Engine({
-    config: cfg, journal, provider: simVenueFor(cfg, opts.faults), intentIdPrefix: opts.intentIdPrefix,
-    marketObserver: prices.onBar, trackEquity: true, strategies,
-  });
+  const engine = new Engine({ config: cfg, journal, intentIdPrefix: opts.intentIdPrefix, marketObserver: prices.onBar, trackEquity: true, strategies });
   ports.bind(engine.ports);
+  // The run's own folds (held-back time, P&L) see every record as it is stepped: nothing leaves the process.
+  const bus = new InProcessBus();
   const folds = new RunFolds(cfg);
-  folds.attach(engine.bus);
+  folds.attach(bus);
+  const loop = new EventTimeLoop(engine, simGatewayFor(cfg, opts.faults), { onStep: (r) => { for (const rec of r.records) bus.publish(rec); } });
   const quarantine = new QuarantineWriter(join(opts.outDir, 'rejected-rows.csv'));
   let failed = true;
   let data: DataSummary | undefined;
   try {
-    engine.start({ runId: `run-${cfg.hash.slice(0, 12)}`, dataName: source.name, dataBytes: source.bytes, mode: 'replay', version: RECKON_VERSION,
-      ...(opts.faults === undefined ? {} : { faults: describeFaultPlan(opts.faults) }) });
+    loop.input({ kind: 'start', run: { runId: `run-${cfg.hash.slice(0, 12)}`, dataName: source.name, dataBytes: source.bytes, mode: 'replay', version: RECKON_VERSION,
+      ...(opts.faults === undefined ? {} : { faults: describeFaultPlan(opts.faults) }) } });
     const result = await readMarketData(source, {
       instruments: cfg.instrumentById, badRows: opts.badRows ?? 'fail', data: cfg.raw.data, bounds: rowBoundsForConfig(cfg),
-      onBar: (bar) => engine.onBar(bar),
-      onRejected: (row) => { quarantine.write(row); engine.onRejectedRow(row); },
+      onBar: (bar) => loop.bar(bar),
+      onRejected: (row) => { quarantine.write(row); loop.input({ kind: 'rejected_row', row }); },
       onChunk: remote === null ? (p) => {
-        engine.flush();
+        journal.commitSync();
         opts.onProgress?.({ bytesRead: p.bytesRead, totalBytes: p.totalBytes, events: engine.counts.marketEvents, elapsedMs: clock() - started });
       } : async (p) => {
-        engine.flush();
         await remote.settle();
         opts.onProgress?.({ bytesRead: p.bytesRead, totalBytes: p.totalBytes, events: engine.counts.marketEvents, elapsedMs: clock() - started });
       },
     });
-    engine.finish({ dataSha256: result.sha256, lastLine: result.lastLine });
+    loop.finish(result.sha256, result.lastLine);
+    if (remote) await remote.settle();
+    else journal.commitSync();
     data = result.summary;
     failed = false;
   } finally {
     // Whatever was decided before an error is committed, so the journal still verifies.
-    if (failed && !resuming?.replaying) engine.flush();
+    if (failed && !resuming?.replaying) journal.commitSync();
     prices.close();
     await quarantine.close();
     if (failed) await remote?.close().catch(() => undefined);

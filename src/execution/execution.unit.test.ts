@@ -1,29 +1,35 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ALPHA, ACCOUNT, base, journal } from '../../test/support/records.js';
+import { ALPHA, ACCOUNT, base } from '../../test/support/records.js';
+import { given as givenRecords, SPEC_CONFIG } from '../../test/support/spec.js';
 import type { AnyDraft, ProviderPayload } from '../records/records.js';
-import { evolveExecution, initialExecutionState, workingOf, type ExecutionState } from './state.js';
+import type { ExecutionReport, ExecutionReportMessage } from '../provider/gateway.js';
+import { workingOf, type ExecutionState } from './state.js';
 import { planOrders, type ExecutionSettings } from './planner.js';
-import { decideProviderEvent } from './provider-events.js';
+import { decideExecutionReport } from './provider-events.js';
 
 const MARKET_DAY: ExecutionSettings = { orderType: 'market', timeInForce: 'DAY', limitOffsetTicks: 0 };
 
-function given(...drafts: AnyDraft[]): { state: ExecutionState; fold: (d: AnyDraft) => void } {
-  const j = journal();
-  const state = initialExecutionState(new Map([[ACCOUNT, 1_000_000 * 1e6]]));
-  const fold = (d: AnyDraft) => { evolveExecution(state, j.seal(d), ALPHA); };
-  drafts.forEach(fold);
-  return { state, fold };
+function given(...drafts: AnyDraft[]): { state: ExecutionState; fold: (d: AnyDraft) => void; g: ReturnType<typeof givenRecords> } {
+  const g = givenRecords(SPEC_CONFIG, ...drafts);
+  return { state: g.state.execution, fold: (d) => { g.fold(d); }, g };
 }
+
+/** A fill as the provider gateway delivers it (integers at ALPHA's scales). */
+const fillMessage = (id: string, execId: string, side: 'buy' | 'sell', qty: number, cum: number, leaves: number, over: Partial<ExecutionReport> = {}): ExecutionReportMessage => ({
+  type: 'execution_report', ts: 1_767_571_200_000, dedupeKey: execId, account: ACCOUNT, instrument: ALPHA.id, raw: {},
+  report: { kind: leaves === 0 ? 'fill' : 'partial_fill', clientOrderId: id, origClientOrderId: null, providerOrderId: 'P1', execId, side, ordStatus: leaves === 0 ? 'filled' : 'partially_filled',
+    orderQty: cum + leaves, lastQty: qty, lastPrice: 10_000, cumQty: cum, leavesQty: leaves, avgPrice: 10_000, fee: 10_000, reason: null, ...over },
+});
 const submit = (clientOrderId: string, side: 'buy' | 'sell', quantity: string): AnyDraft => ({
   ...base(), type: 'S04.order', payload: { kind: 'submit', clientOrderId, attempt: 1, side, type: 'market', timeInForce: 'DAY', quantity, limitPrice: null },
 });
 const provider = (payload: ProviderPayload): AnyDraft => ({ ...base(), type: 'S05.provider', payload });
-const ack = (id: string, leaves: string): AnyDraft => provider({ kind: 'ack', clientOrderId: id, providerOrderId: 'P1', cumQty: '0', leavesQty: leaves, reason: null, origClientOrderId: null, raw: {} });
+const ack = (id: string, leaves: string): AnyDraft => provider({ kind: 'ack', clientOrderId: id, providerOrderId: 'P1', execId: `A-${id}`, cumQty: '0', leavesQty: leaves, reason: null, origClientOrderId: null, raw: {} });
 const fill = (id: string, execId: string, side: 'buy' | 'sell', qty: string, cum: string, leaves: string): AnyDraft => provider({
   kind: leaves === '0' ? 'fill' : 'partial_fill', clientOrderId: id, providerOrderId: 'P1', execId, side, lastQty: qty, lastPrice: '100.00', cumQty: cum, leavesQty: leaves, fee: '0.010000', raw: {},
 });
-const report = (position: string): AnyDraft => provider({ kind: 'position_report', position, asOf: 0, raw: {} });
+const report = (position: string): AnyDraft => provider({ kind: 'position_report', requestId: null, position, asOf: 0, raw: {} });
 
 describe('B03 execution state', () => {
   it('Given a buy of 2 partially filled 1, Then expected +1, working +1, status partially_filled', () => {
@@ -42,22 +48,59 @@ describe('B03 execution state', () => {
     expect(state.cash.get(ACCOUNT)).toBe(cash);
   });
 
-  it('flags a duplicate execution and a fill after cancel before folding them', () => {
-    const { state, fold } = given(submit('c.1', 'buy', '2'), ack('c.1', '2'), fill('c.1', 'E1', 'buy', '1', '1', '1'));
-    const dup = fill('c.1', 'E1', 'buy', '1', '1', '1') as AnyDraft & { type: 'S05.provider' };
-    expect(decideProviderEvent(state, dup, ALPHA).map((f) => f.payload)).toMatchObject([{ kind: 'flag', code: 'DUPLICATE_PROVIDER_EVENT' }]);
-    fold(provider({ kind: 'cancelled', clientOrderId: 'c.1', providerOrderId: 'P1', cumQty: '1', leavesQty: '0', reason: null, origClientOrderId: null, raw: {} }));
-    const late = fill('c.1', 'E2', 'buy', '1', '2', '0') as AnyDraft & { type: 'S05.provider' };
-    expect(decideProviderEvent(state, late, ALPHA).map((f) => f.payload)).toMatchObject([{ kind: 'flag', code: 'FILL_AFTER_CANCEL' }]);
-    fold(late);
-    expect(state.positions.get(`${ACCOUNT}|${ALPHA.id}`)!.expected).toBe(2);
-    expect(state.orders.get('c.1')?.status).toBe('cancelled');
+  it('Given a fill already applied, When the venue sends its execId again, Then it is journaled as a duplicate and flagged; a transport repeat (PossDup) is not flagged', () => {
+    const { g } = given(submit('c.1', 'buy', '2'), ack('c.1', '2'), fill('c.1', 'E1', 'buy', '1', '1', '1'));
+    const again = g.when((s, ctx) => decideExecutionReport(s, fillMessage('c.1', 'E1', 'buy', 1, 1, 1), ALPHA, ctx));
+    expect(again.map((d) => d.payload)).toMatchObject([{ kind: 'partial_fill', execId: 'E1', duplicate: true }, { kind: 'flag', code: 'DUPLICATE_PROVIDER_EVENT' }]);
+    const redelivered = g.when((s, ctx) => decideExecutionReport(s, { ...fillMessage('c.1', 'E1', 'buy', 1, 1, 1), possDup: true }, ALPHA, ctx));
+    expect(redelivered.map((d) => d.payload)).toMatchObject([{ kind: 'partial_fill', duplicate: true, possDup: true }]);
+    const cash = g.state.execution.cash.get(ACCOUNT);
+    for (const d of [...again, ...redelivered]) g.fold(d);
+    expect(g.state.execution.positions.get(`${ACCOUNT}|${ALPHA.id}`)!.expected).toBe(1);
+    expect(g.state.execution.cash.get(ACCOUNT)).toBe(cash);
   });
 
-  it('opens an incident for an event about an order we never sent', () => {
-    const { state } = given();
-    const ev = fill('ghost.1', 'E9', 'sell', '5', '5', '0') as AnyDraft & { type: 'S05.provider' };
-    expect(decideProviderEvent(state, ev, ALPHA).map((f) => f.payload)).toMatchObject([{ kind: 'incident_opened', code: 'UNKNOWN_ORDER_AT_PROVIDER' }]);
+  it('Given a duplicated cancel report, Then it changes nothing and opens no second incident (every report is de-duplicated by execId)', () => {
+    const cancelled = (execId: string): ExecutionReportMessage => ({ ...fillMessage('c.1', execId, 'buy', 0, 0, 0),
+      report: { ...fillMessage('c.1', execId, 'buy', 0, 0, 0).report, kind: 'cancelled', ordStatus: 'cancelled', lastQty: 0, lastPrice: 0 } });
+    const { g } = given(submit('c.1', 'buy', '2'), ack('c.1', '2'));
+    for (const d of g.when((s, ctx) => decideExecutionReport(s, cancelled('X1'), ALPHA, ctx))) g.fold(d);
+    expect(g.state.execution.orders.get('c.1')?.status).toBe('cancelled');
+    const again = g.when((s, ctx) => decideExecutionReport(s, cancelled('X1'), ALPHA, ctx));
+    expect(again.map((d) => d.payload.kind)).toEqual(['cancelled', 'flag']);
+    expect(again.some((d) => d.type === 'S07.operator' && d.payload.kind === 'incident_opened')).toBe(false);
+  });
+
+  it('Given an order cancelled at the provider, When a fill for it arrives, Then it counts and is flagged FILL_AFTER_CANCEL', () => {
+    const { g } = given(submit('c.1', 'buy', '2'), ack('c.1', '2'), fill('c.1', 'E1', 'buy', '1', '1', '1'),
+      provider({ kind: 'cancelled', clientOrderId: 'c.1', providerOrderId: 'P1', execId: 'X1', cumQty: '1', leavesQty: '0', reason: null, origClientOrderId: null, raw: {} }));
+    const late = g.when((s, ctx) => decideExecutionReport(s, fillMessage('c.1', 'E2', 'buy', 1, 2, 0), ALPHA, ctx));
+    expect(late.map((d) => d.payload)).toMatchObject([{ kind: 'fill' }, { kind: 'flag', code: 'FILL_AFTER_CANCEL' }]);
+    for (const d of late) g.fold(d);
+    expect(g.state.execution.positions.get(`${ACCOUNT}|${ALPHA.id}`)!.expected).toBe(2);
+    expect(g.state.execution.orders.get('c.1')?.status).toBe('cancelled');
+  });
+
+  it('Given fills lost in a disconnect, When a report shows a CumQty above what we received, Then an inferred fill for the difference follows it', () => {
+    const { g } = given(submit('c.1', 'buy', '10'), ack('c.1', '10'));
+    const drafts = g.when((s, ctx) => decideExecutionReport(s, fillMessage('c.1', 'E5', 'buy', 2, 10, 0, { avgPrice: 10_040 }), ALPHA, ctx));
+    expect(drafts.map((d) => d.payload)).toMatchObject([
+      { kind: 'fill', lastQty: '2', lastPrice: '100.00' },
+      { kind: 'fill', inferred: true, lastQty: '8', lastPrice: '100.50', execId: expect.stringMatching(/^inferred:/) },
+    ]);
+    for (const d of drafts) g.fold(d);
+    const pos = g.state.execution.positions.get(`${ACCOUNT}|${ALPHA.id}`)!;
+    expect(pos.expected).toBe(10);
+    expect(g.state.execution.orders.get('c.1')).toMatchObject({ status: 'filled', cumQty: 10 });
+  });
+
+  it('opens an incident for a report about an order we never sent (once per client order id)', () => {
+    const { g } = given();
+    const drafts = g.when((s, ctx) => decideExecutionReport(s, fillMessage('ghost.1', 'E9', 'sell', 5, 5, 0), ALPHA, ctx));
+    expect(drafts.map((d) => d.payload)).toMatchObject([{ kind: 'fill' }, { kind: 'incident_opened', code: 'UNKNOWN_ORDER_AT_PROVIDER' }]);
+    for (const d of drafts) g.fold(d);
+    const second = g.when((s, ctx) => decideExecutionReport(s, fillMessage('ghost.1', 'E10', 'sell', 1, 6, 0), ALPHA, ctx));
+    expect(second.map((d) => d.payload.kind)).toEqual(['fill']);
   });
 
   it('takes confirmed from position reports and applies reconciliation adjustments to expected', () => {

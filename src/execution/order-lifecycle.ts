@@ -33,12 +33,13 @@ export type OrderEvent =
   | 'cancelled'
   | 'expired'
   | 'replaced'
+  | 'restated'
   | 'cancel_reject';
 
 /** The lifecycle event each S05 provider payload kind drives (kinds not listed move no status). */
 export const PROVIDER_EVENT: Readonly<Record<string, OrderEvent>> = {
   ack: 'ack', reject: 'reject', partial_fill: 'partial_fill', fill: 'fill', cancelled: 'cancelled',
-  expired: 'expired', replaced: 'replaced', cancel_reject: 'cancel_reject',
+  expired: 'expired', replaced: 'replaced', restated: 'restated', cancel_reject: 'cancel_reject',
 };
 
 /** `restore` returns to the open status held before a pending cancel/replace. */
@@ -50,26 +51,28 @@ export const OPEN: ReadonlySet<OrderStatus> = new Set(['pending_new', 'new', 'pa
 export const TRANSITIONS: Readonly<Record<OrderStatus, Readonly<Partial<Record<OrderEvent, Target>>>>> = {
   // cancel_reject on an order with no request pending answers an earlier request (a replace and a
   // cancel both refused): the status stays.
+  // A restatement (the venue changed the order on its own, FIX ExecType D) keeps an open order open
+  // with the venue's quantities; on a pending_new order it also proves the venue has it.
   pending_new: {
     cancel_reject: 'pending_new', ack: 'new', reject: 'rejected', partial_fill: 'partially_filled', fill: 'filled',
-    cancel_request: 'pending_cancel', cancelled: 'cancelled', expired: 'expired',
+    cancel_request: 'pending_cancel', cancelled: 'cancelled', expired: 'expired', restated: 'new',
   },
   new: {
     cancel_reject: 'new', ack: 'new', partial_fill: 'partially_filled', fill: 'filled', cancel_request: 'pending_cancel',
-    replace_request: 'pending_replace', cancelled: 'cancelled', expired: 'expired',
+    replace_request: 'pending_replace', cancelled: 'cancelled', expired: 'expired', restated: 'restore',
   },
   partially_filled: {
     cancel_reject: 'partially_filled', partial_fill: 'partially_filled', fill: 'filled', cancel_request: 'pending_cancel',
-    replace_request: 'pending_replace', cancelled: 'cancelled', expired: 'expired',
+    replace_request: 'pending_replace', cancelled: 'cancelled', expired: 'expired', restated: 'restore',
   },
   pending_cancel: {
     // A submit refused while our cancel was on its way: the refusal is definitive.
     ack: 'pending_cancel', reject: 'rejected', partial_fill: 'pending_cancel', fill: 'filled', cancelled: 'cancelled',
-    expired: 'expired', cancel_reject: 'restore', replaced: 'restore',
+    expired: 'expired', cancel_reject: 'restore', replaced: 'restore', restated: 'pending_cancel',
   },
   pending_replace: {
     ack: 'pending_replace', partial_fill: 'pending_replace', fill: 'filled', replaced: 'restore',
-    cancel_reject: 'restore', cancelled: 'cancelled', expired: 'expired', cancel_request: 'pending_cancel',
+    cancel_reject: 'restore', cancelled: 'cancelled', expired: 'expired', cancel_request: 'pending_cancel', restated: 'pending_replace',
   },
   filled: { cancel_reject: 'filled' },
   cancelled: { partial_fill: 'fill_after_cancel', fill: 'fill_after_cancel', cancel_reject: 'cancelled' },

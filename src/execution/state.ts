@@ -35,6 +35,12 @@ export interface OrderState {
   acked: boolean;
   /** Replace in flight: the new id and total quantity. */
   pending: { readonly clientOrderId: string; readonly quantity: number } | null;
+  /** Seq of the command a status query was (or is being) asked about, so one command is queried once. */
+  queriedCommandSeq: number | null;
+  /** A status query for it is on its way (an S06 order_status request not yet answered). */
+  queryPending: boolean;
+  /** Its last command failed to send during this outage incident (ambiguous: it may never have arrived). */
+  ambiguousIncident: string | null;
 }
 
 export interface ExecutionPosition {
@@ -44,7 +50,7 @@ export interface ExecutionPosition {
   confirmed: number;
   /** asOf of the position report `confirmed` came from (-1 before the first). */
   confirmedAsOf: number;
-  /** ts of the last fill seen for the pair, ours or not (-1 before the first). */
+  /** Provider time (transactTime) of the last fill seen for the pair, ours or not (-1 before the first). */
   lastFillTs: number;
   /** Open orders of this pair in submission order. */
   readonly open: OrderState[];
@@ -54,7 +60,7 @@ export interface ExecutionState {
   /** Every client order id ever used (original and replacements) -> its order. */
   readonly orders: Map<string, OrderState>;
   readonly positions: Map<string, ExecutionPosition>;
-  /** Execution ids already applied: provider events are de-duplicated by them. */
+  /** Execution ids already applied (every execution report, fills and acks alike): reports are de-duplicated by them. */
   readonly execIds: Set<string>;
   /** Client order ids the provider reported that we never sent (their fills are not ours: drift). */
   readonly unknownOrders: Set<string>;
@@ -69,6 +75,9 @@ export interface ExecutionState {
 export function initialExecutionState(startingCash: ReadonlyMap<string, number> = new Map()): ExecutionState {
   return { orders: new Map(), positions: new Map(), execIds: new Set(), unknownOrders: new Set(), attempts: new Map(), cash: new Map(startingCash), fees: 0, fills: 0 };
 }
+
+/** The position of a pair nothing has happened on (read-only; deciders never create positions). */
+export const NO_POSITION: Readonly<ExecutionPosition> = Object.freeze({ expected: 0, confirmed: 0, confirmedAsOf: -1, lastFillTs: -1, open: Object.freeze([]) as unknown as OrderState[] });
 
 export function positionOf(state: ExecutionState, account: string, instrument: string): ExecutionPosition {
   const key = positionKey(account, instrument);
@@ -99,6 +108,7 @@ export interface StatusReportView {
 
 export interface StatusReportEffect {
   readonly status: OrderStatus;
+  /** The provider's CumQty when above ours (fills we never received: inferred), else ours. */
   readonly cumQty: number;
   /** The replace we never heard about took effect at the provider. */
   readonly replacedTo: { readonly clientOrderId: string; readonly quantity: number } | null;
@@ -129,6 +139,20 @@ export function statusReportEffect(o: OrderState, r: StatusReportView): StatusRe
  * S06 adjustments apply the recovery rule (expected := confirmed).
  */
 export function evolveExecution(state: ExecutionState, record: JournalRecord, instrument: Instrument | undefined): ExecutionState {
+  if ((record.type === 'S05.provider' && record.payload.kind === 'link') || (record.type === 'S00.run' && record.payload.kind === 'run_started' && record.payload.mode === 'live')) {
+    // A session that went down abandons every question on its way: the orders are asked again later.
+    if (record.type === 'S00.run' || record.payload.state === 'down') for (const o of state.orders.values()) if (o.queryPending) { o.queryPending = false; o.queriedCommandSeq = null; }
+    return state;
+  }
+  if (record.type === 'S07.operator') {
+    // A status query that timed out is no longer on its way (the incident says so).
+    const p = record.payload;
+    if (p.kind === 'incident_opened' && typeof p.details.requestId === 'string' && typeof p.details.clientOrderId === 'string') {
+      const o = state.orders.get(p.details.clientOrderId);
+      if (o) o.queryPending = false;
+    }
+    return state;
+  }
   if (!instrument) return state;
   switch (record.type) {
     case 'S04.order': {
@@ -140,6 +164,7 @@ export function evolveExecution(state: ExecutionState, record: JournalRecord, in
           quantity: parseFixed(p.quantity, instrument.sizeScale), limitPrice: p.limitPrice === null ? null : parseFixed(p.limitPrice, instrument.priceScale),
           cumQty: 0, fillValue: 0, status: 'pending_new', providerOrderId: null,
           submitSeq: record.seq, lastCommandSeq: record.seq, lastCommandTs: record.ts, acked: false, pending: null,
+          queriedCommandSeq: null, queryPending: false, ambiguousIncident: null,
         };
         state.orders.set(p.clientOrderId, o);
         positionOf(state, record.account, instrument.id).open.push(o);
@@ -167,8 +192,14 @@ export function evolveExecution(state: ExecutionState, record: JournalRecord, in
     }
     case 'S05.provider': {
       const p = record.payload;
+      if (p.kind === 'fault_injected' || p.kind === 'mass_status' || p.kind === 'request_rejected' || p.kind === 'malformed' || p.kind === 'link') return state;
       const pos = positionOf(state, record.account, instrument.id);
-      if (p.kind === 'fault_injected') return state; // simulation metadata
+      if (p.kind === 'send_failed') {
+        const o = p.clientOrderId === null ? undefined : state.orders.get(p.clientOrderId);
+        if (!o) return state;
+        if (p.command === 'query_order') { o.queryPending = false; o.queriedCommandSeq = null; } else o.ambiguousIncident = p.incidentId;
+        return state;
+      }
       if (p.kind === 'position_report') {
         if (p.stale) return state; // older than what we have seen: evidence only
         pos.confirmed = parseFixed(p.position, instrument.sizeScale);
@@ -176,10 +207,12 @@ export function evolveExecution(state: ExecutionState, record: JournalRecord, in
         return state;
       }
       const o = state.orders.get(p.clientOrderId);
-      if (!o) state.unknownOrders.add(p.clientOrderId);
       if (p.kind === 'status') {
-        if (!o) return state;
-        const eff = statusReportEffect(o, { ordStatus: p.ordStatus, currentClientOrderId: p.currentClientOrderId, cumQty: parseFixed(p.cumQty, instrument.sizeScale) });
+        if (!o) { state.unknownOrders.add(p.clientOrderId); return state; }
+        if (p.source === 'query') o.queryPending = false;
+        // Schema 1 folded CumQty into the order here; from schema 2 an inferred fill record follows instead.
+        const reportedCum = parseFixed(p.cumQty, instrument.sizeScale);
+        const eff = statusReportEffect(o, { ordStatus: p.ordStatus, currentClientOrderId: p.currentClientOrderId, cumQty: record.schema === 1 ? reportedCum : Math.min(reportedCum, o.cumQty) });
         if (eff === null) return state;
         if (eff.replacedTo) {
           o.clientOrderId = eff.replacedTo.clientOrderId;
@@ -190,16 +223,19 @@ export function evolveExecution(state: ExecutionState, record: JournalRecord, in
         o.status = eff.status;
         if (OPEN.has(o.status)) o.acked = true;
         if (p.providerOrderId) o.providerOrderId = p.providerOrderId;
-        if (!OPEN.has(o.status)) {
-          const i = pos.open.indexOf(o);
-          if (i >= 0) pos.open.splice(i, 1);
-        }
+        closeIfDone(pos, o);
         return state;
       }
-      if (p.kind === 'fill' || p.kind === 'partial_fill') {
-        if (record.ts > pos.lastFillTs) pos.lastFillTs = record.ts;
-        if (state.execIds.has(p.execId)) return state; // duplicate: already applied
+      if (p.duplicate) return state; // evidence only: its execId was already applied
+      if (p.execId !== undefined) {
+        if (state.execIds.has(p.execId)) return state; // schema 1 journals flagged duplicate fills only by this
         state.execIds.add(p.execId);
+      }
+      if (!o) state.unknownOrders.add(p.clientOrderId);
+      if (p.kind === 'fill' || p.kind === 'partial_fill') {
+        // Provider clock, comparable with a snapshot's asOf (schema 1 journals: the record's time).
+        const at = p.transactTime ?? record.ts;
+        if (at > pos.lastFillTs) pos.lastFillTs = at;
         // A fill of an order we never sent is not ours: expected stays; reconciliation sees the drift.
         if (!o) return state;
         const qty = parseFixed(p.lastQty, instrument.sizeScale);
@@ -211,10 +247,14 @@ export function evolveExecution(state: ExecutionState, record: JournalRecord, in
         state.cash.set(record.account, cash - sign * notional(instrument, price, qty) - fee);
         state.fees += fee;
         state.fills += 1;
-        if (o) {
-          o.cumQty += qty;
-          o.fillValue += price * qty;
-          if (p.providerOrderId) o.providerOrderId = p.providerOrderId;
+        o.cumQty += qty;
+        o.fillValue += price * qty;
+        if (p.providerOrderId) o.providerOrderId = p.providerOrderId;
+        if (p.inferred) {
+          // The status report before it already set the status; only the quantities move.
+          if (OPEN.has(o.status) && o.pending === null && o.status !== 'pending_cancel') o.status = o.cumQty >= o.quantity ? 'filled' : openStatusOf(o);
+          closeIfDone(pos, o);
+          return state;
         }
       }
       if (!o) return state;
@@ -228,21 +268,24 @@ export function evolveExecution(state: ExecutionState, record: JournalRecord, in
         o.quantity = o.pending.quantity;
         o.pending = null;
         o.status = openStatusOf(o);
+      } else if (p.kind === 'restated' && r.ok) {
+        o.quantity = o.cumQty + parseFixed(p.leavesQty, instrument.sizeScale);
+        o.status = r.status;
       } else {
         if (p.kind === 'cancel_reject') o.pending = null;
         o.status = r.status;
         // A fill completing the order while a replace/cancel is pending leaves nothing open.
         if (o.cumQty >= o.quantity && OPEN.has(o.status) && (p.kind === 'fill' || p.kind === 'partial_fill')) o.status = 'filled';
       }
-      if (!OPEN.has(o.status)) {
-        const i = pos.open.indexOf(o);
-        if (i >= 0) pos.open.splice(i, 1);
-      }
+      closeIfDone(pos, o);
       return state;
     }
     case 'S06.reconciliation': {
       const p = record.payload;
-      if (p.kind === 'adjustment') {
+      if (p.kind === 'request' && p.what === 'order_status' && p.clientOrderId !== null) {
+        const o = state.orders.get(p.clientOrderId);
+        if (o) { o.queriedCommandSeq = p.commandSeq; o.queryPending = true; }
+      } else if (p.kind === 'adjustment') {
         const pos = positionOf(state, record.account, instrument.id);
         pos.expected = parseFixed(p.confirmed, instrument.sizeScale);
       }
@@ -251,6 +294,13 @@ export function evolveExecution(state: ExecutionState, record: JournalRecord, in
     default:
       return state;
   }
+}
+
+/** An order that is no longer open leaves its pair's open list. */
+function closeIfDone(pos: ExecutionPosition, o: OrderState): void {
+  if (OPEN.has(o.status)) return;
+  const i = pos.open.indexOf(o);
+  if (i >= 0) pos.open.splice(i, 1);
 }
 
 function bumpAttempt(state: ExecutionState, intentId: string | null, attempt: number): void {

@@ -44,7 +44,7 @@ export function makeDraft(i: number): AnyDraft {
       } };
     case 4:
       return { ...base, type: 'S05.provider', payload: {
-        kind: 'ack', clientOrderId, providerOrderId: `sim-${chain}`, cumQty: '0', leavesQty: '2', reason: null, origClientOrderId: null, raw: { venue: 'sim' },
+        kind: 'ack', execId: 'FX-1', clientOrderId, providerOrderId: `sim-${chain}`, cumQty: '0', leavesQty: '2', reason: null, origClientOrderId: null, raw: { venue: 'sim' },
       } };
     case 5:
       return { ...base, type: 'S05.provider', payload: {
@@ -53,7 +53,7 @@ export function makeDraft(i: number): AnyDraft {
       } };
     case 6:
       return { ...base, type: 'S05.provider', payload: {
-        kind: 'expired', clientOrderId, providerOrderId: `sim-${chain}`, cumQty: '1', leavesQty: '0', reason: 'end of day', origClientOrderId: null, raw: null,
+        kind: 'expired', execId: 'FX-2', clientOrderId, providerOrderId: `sim-${chain}`, cumQty: '1', leavesQty: '0', reason: 'end of day', origClientOrderId: null, raw: null,
       } };
     case 7:
       return { ...base, type: 'S06.reconciliation', payload: {

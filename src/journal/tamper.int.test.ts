@@ -33,7 +33,7 @@ function write(drafts: readonly AnyDraft[], key: Buffer | null = null): Written 
   return { path, anchor };
 }
 
-interface Row { seq: number; ts: number; type: string; account: string; instrument: string | null; correlation_id: string | null; causation_seq: number | null; payload: string; hash: string }
+interface Row { seq: number; ts: number; type: string; account: string; instrument: string | null; correlation_id: string | null; causation_seq: number | null; schema: number; payload: string; hash: string }
 
 const draftOf = (r: Row): AnyDraft => ({
   ts: r.ts, type: r.type, account: r.account, instrument: r.instrument, correlationId: r.correlation_id,
@@ -58,8 +58,8 @@ function rewrite(path: string, edit: (rows: Row[]) => Row[], from = 1): void {
   }
   db.transaction(() => {
     db.exec('DELETE FROM journal');
-    const ins = db.prepare('INSERT INTO journal (seq, ts, type, account, instrument, correlation_id, causation_seq, schema, payload, hash) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)');
-    for (const r of rows) ins.run(r.seq, r.ts, r.type, r.account, r.instrument, r.correlation_id, r.causation_seq, r.payload, r.hash);
+    const ins = db.prepare('INSERT INTO journal (seq, ts, type, account, instrument, correlation_id, causation_seq, schema, payload, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    for (const r of rows) ins.run(r.seq, r.ts, r.type, r.account, r.instrument, r.correlation_id, r.causation_seq, r.schema, r.payload, r.hash);
     const last = rows[rows.length - 1]!;
     setRecordedHead(db, last.seq, last.hash);
   })();

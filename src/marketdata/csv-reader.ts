@@ -766,7 +766,7 @@ export function decoderResult(decoder: BarDecoder, path: string, bytes: number, 
  *
  * @example
  * const res = await readBars({ path: 'data/sample-bars.csv', instruments, badRows: 'fail',
- *   onBar: (b) => engine.onBar(b) });
+ *   onBar: (b) => loop.bar(b) });
  * console.log(res.bars, res.sha256);
  */
 export async function readBars(opts: ReadBarsOptions): Promise<ReadBarsResult> {

@@ -18,6 +18,9 @@ export type FailureCode =
   | 'ILLEGAL_ORDER_TRANSITION'
   | 'PROVIDER_UNREACHABLE'
   | 'PROVIDER_RECONNECTED'
+  | 'RECONCILIATION_TIMEOUT'
+  | 'PROVIDER_REQUEST_REJECTED'
+  | 'BAD_PROVIDER_MESSAGE'
   | 'STALE_PROVIDER_SNAPSHOT'
   | 'STALE_MARKET_DATA'
   | 'BAD_INPUT_QUARANTINED'
@@ -161,24 +164,56 @@ export const FAILURE_CATALOG: readonly FailureEntry[] = [
   },
   {
     code: 'PROVIDER_UNREACHABLE', title: 'Provider unreachable', severity: 'critical', opensIncident: true,
-    detection: 'A request, poll, snapshot or query fails with "unreachable" (send failure, disconnect, timeout; distinct from "not found"). One incident per outage.',
-    automaticAction: 'Routing pauses: intents and desired positions are still journaled, no order is sent. The command that failed stays in flight (ambiguous: never a reject). Every bar the engine polls; on the first answer it flags PROVIDER_RECONNECTED, reconciles by mass order status and positions (trigger "reconnect") — lost fills show as drift and go through the recovery rule — and then re-plans the paused pairs.',
+    detection: 'The provider link goes down (logout, dropped connection, heartbeat timeout, refused connect) or a command cannot be sent (distinct from "not found"). One incident per outage.',
+    automaticAction: 'Routing pauses (an S07 routing record): intents and desired positions are still journaled, no order is sent. A command that failed to send stays in flight (ambiguous: never a reject). When the link comes back the engine flags PROVIDER_RECONNECTED and reconciles by mass order status (missed fills are inferred from the reported CumQty) and then positions (trigger "reconnect"); only when that has answered does routing resume and the paused pairs are re-planned.',
     operatorSteps: [
       'Check network and provider status.',
-      'After reconnect, read the reconnect reconciliation: S05 status records resolve in-flight orders; any POSITION_DRIFT incident shows fills lost in the gap.',
+      'After reconnect, read the reconnect reconciliation: S05 status records resolve in-flight orders, inferred fills show fills reported while we were away, any POSITION_DRIFT incident shows what no report explains.',
       'Acknowledge after the reconnect reconciliation is clean; resolve with the cause of the outage.',
     ],
     escalation: [{ afterMs: 5 * MIN, severity: 'critical', action: 'Unreachable for five minutes: call the provider desk.' }],
   },
   {
     code: 'PROVIDER_RECONNECTED', title: 'Provider reachable again', severity: 'info', opensIncident: false,
-    detection: 'The first successful poll after an outage (PROVIDER_UNREACHABLE).',
-    automaticAction: 'Events received are applied, then every pair is reconciled by mass order status and positions (trigger "reconnect"), then pairs whose routing paused are re-planned.',
+    detection: 'The provider link comes up after an outage (PROVIDER_UNREACHABLE).',
+    automaticAction: 'Every account is reconciled: mass order status first (status queries for orders it does not list), then positions (trigger "reconnect"); routing stays paused until that has answered, then the paused pairs are re-planned (S07 routing resumed).',
     operatorSteps: [
-      'Review the reconnect reconciliation records that follow the flag.',
+      'Review the reconnect reconciliation records that follow the flag, up to the routing resumed record.',
       'Acknowledge the PROVIDER_UNREACHABLE incident named in the flag once they are clean.',
     ],
     escalation: [],
+  },
+  {
+    code: 'RECONCILIATION_TIMEOUT', title: 'Provider did not answer a reconciliation request', severity: 'warning', opensIncident: true,
+    detection: 'An S06 request (positions, mass order status, order status) has no answer after the request timeout (event time).',
+    automaticAction: 'The request is closed with this incident. A startup or reconnect request is asked again and routing stays paused until it is answered (never trade on an unknown state); an interval pass resumes at the next interval.',
+    operatorSteps: [
+      'Check the provider session (heartbeats, logon) and whether the venue supports the request (FIX AF, AN, H).',
+      'If the venue does not answer positions at all, reconciliation cannot confirm positions: halt the instruments until it does.',
+      'Acknowledge once requests are answered again.',
+    ],
+    escalation: [{ afterMs: 15 * MIN, severity: 'critical', action: 'No answers for 15 minutes: positions are unconfirmed; halt trading and call the provider.' }],
+  },
+  {
+    code: 'PROVIDER_REQUEST_REJECTED', title: 'Provider refused a request', severity: 'warning', opensIncident: false,
+    detection: 'The provider answered a reconciliation request with a refusal (FIX BusinessMessageReject, RequestForPositionsAck rejected, Reject on a query).',
+    automaticAction: 'The request is closed; the pass continues without it (a refused positions request leaves confirmed positions as they were).',
+    operatorSteps: [
+      'Read the reason and the raw message in the S05 record.',
+      'Check that the account and symbols are permissioned for status and position requests at the venue.',
+    ],
+    escalation: [{ afterMs: 1 * HOUR, severity: 'critical', action: 'Requests refused for an hour: positions are unconfirmed; raise it with the provider.' }],
+  },
+  {
+    code: 'BAD_PROVIDER_MESSAGE', title: 'Provider message could not be mapped', severity: 'warning', opensIncident: false,
+    detection: 'A message from the provider the adapter or engine could not map: garbled, an unknown symbol or account, a quantity or price off the instrument increment, an unsupported ExecType, an answer to a request that is not open.',
+    automaticAction: 'The message is journaled as received (S05 malformed, raw kept) and never applied; nothing is rounded or guessed.',
+    operatorSteps: [
+      'Read the reason (field, tag, value) and the raw message in the S05 record.',
+      'Fix the instrument mapping or increments in the config if the venue is right; raise it with the provider if not.',
+      'Reconciliation compares positions with the provider: an unapplied fill shows as drift there.',
+    ],
+    escalation: [{ afterMs: 30 * MIN, severity: 'critical', action: 'Repeated unmappable messages: halt the instrument until the mapping is fixed.' }],
   },
   {
     code: 'STALE_PROVIDER_SNAPSHOT', title: 'Provider position snapshot older than what we have seen', severity: 'warning', opensIncident: false,

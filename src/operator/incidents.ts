@@ -51,6 +51,8 @@ export function evolveIncidents(state: IncidentState, record: JournalRecord): In
   if (record.type !== 'S07.operator') return state;
   const p = record.payload;
   if (p.kind === 'incident_opened') {
+    // An id is opened once: a repeated opening never resets an incident the operator already handled.
+    if (state.incidents.has(p.incidentId)) return state;
     const restricts = p.details.restricts;
     state.incidents.set(p.incidentId, {
       incidentId: p.incidentId, code: p.code, severity: p.severity, account: record.account, instrument: record.instrument,

@@ -211,6 +211,10 @@ export interface SendFailedMessage extends MessageBase {
   readonly type: 'send_failed';
   readonly requestId: string;
   readonly account: string;
+  /** The command that failed, and the order it was about (if any). */
+  readonly command: ProviderCommand['type'];
+  readonly clientOrderId: string | null;
+  readonly instrument: string | null;
   readonly reason: string;
 }
 
@@ -275,6 +279,11 @@ export interface EventTimeGateway extends ProviderGateway {
   onBar(bar: Bar): void;
   /** Time passes without a bar: messages due by `ts` go to the sink. */
   advance(ts: number): void;
+  /**
+   * When the gateway next has something to deliver on its own (an asynchronous transport's held
+   * messages), or null. The event-time loop lets time pass to exactly then, between bars.
+   */
+  nextDueTs?(): number | null;
 }
 
 export function isEventTimeGateway(g: ProviderGateway): g is EventTimeGateway {

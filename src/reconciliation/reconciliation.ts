@@ -13,7 +13,7 @@
 import { formatSigned, parseFixed } from '../domain/fixed-point.js';
 import { positionKey, type Instrument, type TradingState } from '../domain/types.js';
 import type { AnyDraft, Draft, JournalRecord, ReconClassification, ReconciliationPayload, ReconTrigger } from '../records/records.js';
-import { playbookFor, type FailureCode } from '../operator/catalog.js';
+import { flagDraft, incidentDraft } from '../operator/drafts.js';
 
 export interface ReconSettings {
   readonly residualMaxAgeMs: number;
@@ -93,7 +93,7 @@ export function decideReconciliation(state: ReconState, input: ReconInput, setti
  */
 export function decideRecovery(
   previous: ReconClassification,
-  check: JournalRecord<'S06.reconciliation'>,
+  check: Draft<'S06.reconciliation'> & { readonly seq: number },
   instrument: Instrument,
   tradingState: TradingState,
   settings: ReconSettings,
@@ -153,16 +153,6 @@ export function evolveRecon(state: ReconState, record: JournalRecord): ReconStat
     pos.last = record.payload;
   }
   return state;
-}
-
-type Base = { ts: number; account: string; instrument: string | null; correlationId: string | null; causationSeq: number | null };
-
-export function flagDraft(base: Base, code: FailureCode, message: string, details: Record<string, string | number | null>): Draft<'S07.operator'> {
-  return { ...base, type: 'S07.operator', payload: { kind: 'flag', code, severity: playbookFor(code).severity, message, details } };
-}
-
-export function incidentDraft(base: Base, incidentId: string, code: FailureCode, message: string, details: Record<string, string | number | null>): Draft<'S07.operator'> {
-  return { ...base, type: 'S07.operator', payload: { kind: 'incident_opened', incidentId, code, severity: playbookFor(code).severity, message, details } };
 }
 
 const RANK: Readonly<Record<TradingState, number>> = { active: 0, reducing: 1, halted: 2 };

@@ -9,7 +9,13 @@
  */
 import type { OrderType, Side, TimeInForce, TradingState } from '../domain/types.js';
 
-export const SCHEMA_VERSION = 1;
+/**
+ * Version 2 (the kernel seam): every execution report carries the venue's execId; requests to the
+ * provider (positions, mass status, order status) are S06 `request` records answered by S05
+ * records with the same requestId; link, send_failed, request_rejected, malformed and mass_status
+ * S05 kinds; S07 `routing` paused/resumed; inferred fills.
+ */
+export const SCHEMA_VERSION = 2;
 
 export type RecordType =
   | 'S00.run'
@@ -160,9 +166,15 @@ export type ProviderEventKind =
   | 'cancelled'
   | 'expired'
   | 'replaced'
+  | 'restated'
   | 'cancel_reject'
   | 'status'
+  | 'mass_status'
   | 'position_report'
+  | 'link'
+  | 'send_failed'
+  | 'request_rejected'
+  | 'malformed'
   | 'fault_injected';
 
 /**
@@ -189,25 +201,37 @@ export const FAULT_KINDS: readonly FaultKind[] = [
 /** An order's status as the provider reports it on a query or a mass order status. */
 export type ReportedOrderStatus = 'new' | 'partially_filled' | 'filled' | 'cancelled' | 'expired' | 'rejected' | 'not_found';
 
+/** Delivery marks on an execution report: the transport said it may be a repeat, or its execId was already applied. */
+interface Delivery {
+  /** The transport flagged it as a possible repeat (FIX PossDupFlag=Y, a redelivery). */
+  readonly possDup?: true;
+  /** Its execId was already applied: journaled as evidence, never applied again. */
+  readonly duplicate?: true;
+}
+
 export type ProviderPayload =
-  | {
-      readonly kind: 'ack' | 'cancelled' | 'expired' | 'replaced';
+  | (Delivery & {
+      readonly kind: 'ack' | 'cancelled' | 'expired' | 'replaced' | 'restated';
       readonly clientOrderId: string;
       readonly providerOrderId: string | null;
+      /** The venue's execution id (FIX ExecID): the report's identity. */
+      readonly execId: string;
       readonly cumQty: string;
       readonly leavesQty: string;
       readonly reason: string | null;
       readonly origClientOrderId: string | null;
       readonly raw: unknown;
-    }
-  | {
+    })
+  | (Delivery & {
       readonly kind: 'reject' | 'cancel_reject';
       readonly clientOrderId: string;
       readonly providerOrderId: string | null;
+      readonly execId: string;
       readonly reason: string;
+      readonly origClientOrderId: string | null;
       readonly raw: unknown;
-    }
-  | {
+    })
+  | (Delivery & {
       readonly kind: 'partial_fill' | 'fill';
       readonly clientOrderId: string;
       readonly providerOrderId: string;
@@ -218,18 +242,33 @@ export type ProviderPayload =
       readonly cumQty: string;
       readonly leavesQty: string;
       readonly fee: string;
+      /**
+       * Provider time of the execution (FIX TransactTime), in the provider's clock like a
+       * snapshot's `asOf`: a snapshot older than the last fill is stale. On an inferred fill, the
+       * time of the report that revealed it (it executed by then; a snapshot from before may not
+       * include it).
+       */
+      readonly transactTime?: number;
       readonly raw: unknown;
-    }
+      /**
+       * Present (true) on a fill the engine inferred from a status report whose CumQty is above
+       * what the fills it received add up to (reports lost around a disconnect): quantity = the
+       * difference, price from AvgPx, fee unknown (0). Caused by that status record.
+       */
+      readonly inferred?: true;
+    })
   | {
       /**
        * The provider's answer about one order: to a status query (`source: 'query'`, asked when a
        * command has no answer past the in-flight timeout) or found by reconciling against the
        * mass order status (`'mass_status'`). `ordStatus: 'not_found'` means the provider does not
-       * know the order (distinct from unreachable, which produces no record). Applied with status
+       * know the order (distinct from unreachable, which produces no answer). Applied with status
        * precedence: a terminal status never changes on a report.
        */
       readonly kind: 'status';
       readonly source: 'query' | 'mass_status';
+      /** The S06 request this answers (null for orders listed in a mass status). */
+      readonly requestId: string | null;
       /** Our client order id (the one asked about). */
       readonly clientOrderId: string;
       /** The provider's current client order id for the order (differs after a replace we never heard of). */
@@ -239,12 +278,23 @@ export type ProviderPayload =
       readonly quantity: string;
       readonly cumQty: string;
       readonly leavesQty: string;
+      /** Average fill price as reported ("0" when nothing filled). */
+      readonly avgPrice: string;
       readonly reason: string | null;
       readonly origClientOrderId: string | null;
       readonly raw: unknown;
     }
   | {
+      /** A mass order status answer arrived (its orders follow as `status` records where they change something). */
+      readonly kind: 'mass_status';
+      readonly requestId: string;
+      readonly openOrders: number;
+      readonly raw: unknown;
+    }
+  | {
       readonly kind: 'position_report';
+      /** The S06 request this answers. */
+      readonly requestId: string | null;
       /** Provider-confirmed position: the ground truth reconciliation compares against. */
       readonly position: string;
       /** Time the provider's position is valid for (its snapshot time). */
@@ -257,10 +307,42 @@ export type ProviderPayload =
       readonly stale?: true;
     }
   | {
+      /** The session to the provider came up or went down. */
+      readonly kind: 'link';
+      readonly state: 'up' | 'down';
+      readonly reason: string;
+      readonly raw: unknown;
+    }
+  | {
+      /** A command that could not be handed over: ambiguous, it may or may not have reached the provider. */
+      readonly kind: 'send_failed';
+      readonly requestId: string;
+      /** The order the command was about, if any. */
+      readonly clientOrderId: string | null;
+      readonly command: string;
+      readonly reason: string;
+      /** The outage it happened in (PROVIDER_UNREACHABLE incident), if one is open. */
+      readonly incidentId: string | null;
+      readonly raw: unknown;
+    }
+  | {
+      /** The provider refused a request outright (business reject, positions request refused). */
+      readonly kind: 'request_rejected';
+      readonly requestId: string;
+      readonly reason: string;
+      readonly raw: unknown;
+    }
+  | {
+      /** Input from the provider that could not be mapped: kept, flagged, never applied. */
+      readonly kind: 'malformed';
+      readonly reason: string;
+      readonly raw: unknown;
+    }
+  | {
       /**
        * SIMULATION METADATA, not a venue message: the simulated venue's fault injector reports a
-       * fault it injected, so a trace shows cause and effect. Written by the engine from
-       * `drainFaults()` before the records the fault affects; every fold ignores it.
+       * fault it injected, so a trace shows cause and effect. Journaled by the simulation loop
+       * before the records the fault affects; every fold ignores it.
        */
       readonly kind: 'fault_injected';
       readonly fault: FaultKind;
@@ -271,6 +353,14 @@ export type ProviderPayload =
       readonly affects: string | null;
       readonly simulated: true;
     };
+
+/** The S05 payloads about one order: they carry its client order id. */
+export type OrderReportPayload = Extract<ProviderPayload, { readonly clientOrderId: string }>;
+
+/** True for an S05 payload about one order (execution reports and status answers). */
+export function isOrderReport(p: ProviderPayload): p is OrderReportPayload {
+  return 'clientOrderId' in p && typeof p.clientOrderId === 'string' && p.kind !== 'send_failed';
+}
 
 // ---------------------------------------------------------------- S06 reconciliation
 /** The three positions and their two gaps, exact decimal strings (checks, summary, views). */
@@ -292,7 +382,10 @@ export type ReconClassification =
   | 'RESIDUAL_AGED'
   | 'DRIFT';
 
-export type ReconTrigger = 'provider_event' | 'interval' | 'startup' | 'end_of_run' | 'operator' | 'reconnect';
+export type ReconTrigger = 'provider_event' | 'interval' | 'startup' | 'end_of_run' | 'operator' | 'reconnect' | 'in_flight_timeout';
+
+/** What a request asks the provider for. */
+export type RequestWhat = 'positions' | 'mass_status' | 'order_status';
 
 export type ReconciliationPayload =
   | (PositionGaps & {
@@ -311,10 +404,29 @@ export type ReconciliationPayload =
     }
   | {
       /**
-       * One interval pass over every pair. Pairs whose provider position and check are exactly
-       * as last journaled are counted as `quiet` instead of repeating identical S05/S06 records.
+       * A request to the provider for reconciliation: positions, mass order status or one
+       * order's status. Answered by S05 records carrying the same requestId; unanswered after
+       * `timeoutMs`, it becomes an incident. A link-down abandons every open request.
+       */
+      readonly kind: 'request';
+      readonly requestId: string;
+      readonly what: RequestWhat;
+      readonly trigger: ReconTrigger;
+      /** Instruments whose positions are checked on the answer; null = every configured instrument. */
+      readonly instruments: readonly string[] | null;
+      /** order_status: the order asked about, and the seq of its command the question is about. */
+      readonly clientOrderId: string | null;
+      readonly commandSeq: number | null;
+      readonly timeoutMs: number;
+    }
+  | {
+      /**
+       * A positions answer reconciled (every trigger but provider_event). Pairs whose provider
+       * position and check are exactly as last journaled are counted as `quiet` instead of
+       * repeating identical S05/S06 records.
        */
       readonly kind: 'pass';
+      readonly requestId: string | null;
       readonly trigger: ReconTrigger;
       readonly pairs: number;
       readonly checked: number;
@@ -359,6 +471,16 @@ export type OperatorPayload =
       readonly engaged: boolean;
       readonly actor: string;
       readonly reason: string;
+    }
+  | {
+      /**
+       * Routing to the provider paused (link down) or resumed (after the reconnect reconciliation
+       * answered). Desired positions decided while paused are re-planned on resume.
+       */
+      readonly kind: 'routing';
+      readonly state: 'paused' | 'resumed';
+      readonly reason: string;
+      readonly incidentId: string | null;
     }
   | {
       /** An operator action that trades or cancels (console or API): who, why, on what. */

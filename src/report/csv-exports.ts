@@ -6,9 +6,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JournalRecord } from '../records/records.js';
+import { isOrderReport, type JournalRecord } from '../records/records.js';
 import type { PositionRow, RunSummary } from '../web/data-types.js';
-import { add, dec, div, fmt, isZero, mul, ZERO, type Dec } from '../web/decimal.js';
+import { add, dec, div, fmt, isZero, mul, ZERO, type Dec } from '../domain/decimal.js';
 
 interface OrderRow {
   clientOrderId: string;
@@ -70,7 +70,7 @@ export function buildCsvExports(records: Iterable<JournalRecord>, summary: RunSu
       });
     } else if (r.type === 'S05.provider') {
       const p = r.payload;
-      if (p.kind === 'position_report' || p.kind === 'fault_injected') continue;
+      if (!isOrderReport(p)) continue;
       const o = orders.get(p.clientOrderId);
       if (p.kind === 'replaced' && p.origClientOrderId) {
         const orig = orders.get(p.origClientOrderId);

@@ -16,7 +16,7 @@
  * Every ratio is rounded to 6 decimals, so the same journal always prints the same JSON.
  */
 import type { JournalRecord } from '../records/records.js';
-import { add, cmp, dec, div, fmt, isZero, mul, neg, round, sign, sub, toNumber, ZERO, type Dec } from '../web/decimal.js';
+import { add, cmp, dec, div, fmt, isZero, mul, neg, round, sign, sub, toNumber, ZERO, type Dec } from '../domain/decimal.js';
 
 export interface EquityStatistics {
   readonly totalReturnPct: number;

@@ -44,8 +44,8 @@ export function buildSummary(engine: Engine, cfg: RunConfig, journal: { path: st
   for (const account of cfg.accounts) {
     for (const inst of cfg.instruments) {
       const key = positionKey(account.id, inst.id);
-      const pos = engine.execution.positions.get(key);
-      const desired = desiredOf(engine.portfolio, account.id, inst.id);
+      const pos = engine.state.execution.positions.get(key);
+      const desired = desiredOf(engine.state.portfolio, account.id, inst.id);
       if (!pos && desired === 0 && !cfg.strategies.some((s) => s.account === account.id && strategyInstrumentIds(s).includes(inst.id))) continue;
       const expected = pos?.expected ?? 0;
       const confirmed = pos?.confirmed ?? 0;
@@ -67,7 +67,7 @@ export function buildSummary(engine: Engine, cfg: RunConfig, journal: { path: st
     performance: {
       startingEquity: fmtMoney(startingEquity), endingEquity: fmtMoney(endingEquity),
       returnPct: stats.totalReturnPct, maxDrawdownPct: stats.maxDrawdownPct, sharpe: stats.sharpe,
-      trades: engine.execution.fills, fees: fmtMoney(engine.execution.fees),
+      trades: engine.state.execution.fills, fees: fmtMoney(engine.state.execution.fees),
       periodDays: stats.spanDays, annualisedMeaningful: stats.annualisedMeaningful,
     },
     journal,

@@ -15,9 +15,10 @@ import { simVenueConfigFor, withFaultIdentity } from '../engine/replay.js';
 import { MemoryJournal } from '../journal/memory.js';
 import { readBars } from '../marketdata/csv-reader.js';
 import { ensureSampleData } from '../marketdata/sample.js';
-import { FaultyVenue } from '../provider/sim/faults.js';
+import { FaultyGateway } from '../provider/sim/faults.js';
+import { EventTimeLoop } from '../engine/event-loop.js';
 import type { FaultPlan } from '../provider/sim/fault-plan.js';
-import { FAULT_KINDS, type FaultKind, type JournalRecord } from '../records/records.js';
+import { FAULT_KINDS, type FaultKind } from '../records/records.js';
 import { positionKey } from '../domain/types.js';
 
 const DEMO_CONFIG = fileURLToPath(new URL('../../config/demo.json', import.meta.url));
@@ -53,46 +54,48 @@ export async function runMatrixCell(dataPath: string, base: RunConfig, kind: Fau
   const plan: FaultPlan = { seed, rules: [{ kind, probability: MATRIX_PROBABILITY[kind] }] };
   const cfg = withFaultIdentity({ ...base, seed, raw: { ...base.raw, seed } }, plan);
   const journal = new MemoryJournal(false);
-  const venue = new FaultyVenue(simVenueConfigFor(cfg), plan);
-  const engine = new Engine({ config: cfg, journal, provider: venue });
+  const gateway = FaultyGateway.fromConfig(simVenueConfigFor(cfg), plan);
+  const engine = new Engine({ config: cfg, journal });
   const incidents: Record<string, number> = {};
   const flags: Record<string, number> = {};
   const open: { id: string; ts: number }[] = [];
   let adjustments = 0;
   let records = 0;
-  engine.bus.subscribe((r: JournalRecord) => {
-    records++;
-    if (r.type === 'S06.reconciliation' && r.payload.kind === 'adjustment') adjustments++;
-    if (r.type !== 'S07.operator') return;
-    const p = r.payload;
-    if (p.kind === 'flag') flags[p.code] = (flags[p.code] ?? 0) + 1;
-    if (p.kind === 'incident_opened') { incidents[p.code] = (incidents[p.code] ?? 0) + 1; open.push({ id: p.incidentId, ts: r.ts }); }
-  });
-  engine.start({ runId: `matrix-${kind}-${seed}`, dataName: 'sample-bars.csv', dataBytes: 0, mode: 'replay', version: 'matrix', faults: `${kind}:${MATRIX_PROBABILITY[kind]} seed=${seed}` });
+  const loop = new EventTimeLoop(engine, gateway, { onStep: (step) => {
+    for (const r of step.records) {
+      records++;
+      if (r.type === 'S06.reconciliation' && r.payload.kind === 'adjustment') adjustments++;
+      if (r.type !== 'S07.operator') continue;
+      const p = r.payload;
+      if (p.kind === 'flag') flags[p.code] = (flags[p.code] ?? 0) + 1;
+      if (p.kind === 'incident_opened') { incidents[p.code] = (incidents[p.code] ?? 0) + 1; open.push({ id: p.incidentId, ts: r.ts }); }
+    }
+  } });
+  loop.input({ kind: 'start', run: { runId: `matrix-${kind}-${seed}`, dataName: 'sample-bars.csv', dataBytes: 0, mode: 'replay', version: 'matrix', faults: `${kind}:${MATRIX_PROBABILITY[kind]} seed=${seed}` } });
   const result = await readBars({
     path: dataPath, instruments: cfg.instrumentById, badRows: 'fail',
     onBar: (bar) => {
-      engine.onBar(bar);
+      loop.bar(bar);
       while (open.length > 0 && bar.ts - open[0]!.ts >= ACK_AFTER_MS) {
         const inc = open.shift()!;
-        if (engine.incidents.incidents.get(inc.id)?.status === 'open') {
-          engine.operator({ action: 'ack', incidentId: inc.id, actor: 'matrix-operator', reason: 'acknowledged by the fault matrix after 30 min', ts: bar.ts });
+        if (engine.state.incidents.incidents.get(inc.id)?.status === 'open') {
+          loop.input({ kind: 'operator', command: { action: 'ack', incidentId: inc.id, actor: 'matrix-operator', reason: 'acknowledged by the fault matrix after 30 min', ts: bar.ts } });
         }
       }
     },
   });
-  venue.stopFaults();
-  engine.finish({ dataSha256: result.sha256, lastLine: result.lastLine });
+  gateway.stopFaults();
+  loop.finish(result.sha256, result.lastLine);
   let converged = true;
   for (const account of cfg.accounts) {
-    const truth = new Map(venue.positions(engine.clock, account.id).map((s) => [s.instrument, s.position]));
+    const truth = new Map(gateway.venue.positions(engine.clock, account.id).map((s) => [s.instrument, s.position]));
     for (const inst of cfg.instruments) {
-      const pos = engine.execution.positions.get(positionKey(account.id, inst.id));
+      const pos = engine.state.execution.positions.get(positionKey(account.id, inst.id));
       const t = truth.get(inst.id) ?? 0;
       if ((pos?.expected ?? 0) !== t || (pos?.confirmed ?? 0) !== t) converged = false;
     }
   }
-  const injected = new Set(venue.log.filter((f) => f.fault === kind).map((f) => f.occurrence)).size;
+  const injected = new Set(gateway.log.filter((f) => f.fault === kind).map((f) => f.occurrence)).size;
   return { kind, seed, injected, incidents, flags, adjustments, converged, headHash: journal.headHash(), records };
 }
 

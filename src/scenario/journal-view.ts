@@ -6,20 +6,14 @@
 import type { RunConfig } from '../config/load.js';
 import { formatSigned } from '../domain/fixed-point.js';
 import { positionKey } from '../domain/types.js';
-import { evolveExecution, initialExecutionState, workingOf, type ExecutionState } from '../execution/state.js';
-import { evolveIncidents, initialIncidentState, type IncidentState } from '../operator/incidents.js';
-import { desiredOf, evolvePortfolio, initialPortfolioState, type PortfolioState } from '../portfolio/portfolio.js';
+import { foldRecords, type KernelState } from '../engine/kernel-state.js';
+import { workingOf } from '../execution/state.js';
+import { desiredOf } from '../portfolio/portfolio.js';
 import type { JournalRecord, PositionGaps } from '../records/records.js';
-import { evolveRisk, initialRiskState, tradingStateOf, type RiskState } from '../risk/risk.js';
+import { tradingStateOf } from '../risk/risk.js';
 
-export interface FoldedState {
-  readonly portfolio: PortfolioState;
-  readonly execution: ExecutionState;
-  readonly risk: RiskState;
-  readonly incidents: IncidentState;
-  /** Seq of the last record folded (0 when none). */
-  lastSeq: number;
-}
+/** The state folded from a journal: the engine's own fold (engine/kernel-state.ts). */
+export type FoldedState = KernelState;
 
 export type PositionView = PositionGaps;
 
@@ -30,26 +24,10 @@ export type PositionView = PositionGaps;
  * const s = foldJournal(records, cfg, 120); positionView(s, cfg, 'fixture-account-01', 'FIX-ALPHA').confirmed // '+1'
  */
 export function foldJournal(records: Iterable<JournalRecord>, cfg: RunConfig, untilSeq = Number.POSITIVE_INFINITY): FoldedState {
-  const s: FoldedState = {
-    portfolio: initialPortfolioState(),
-    execution: initialExecutionState(new Map(cfg.accounts.map((a) => [a.id, a.startingCash]))),
-    risk: initialRiskState(cfg.instruments.map((i) => [i.id, cfg.limits.get(i.id)!.tradingState]), cfg.raw.risk.killSwitch),
-    incidents: initialIncidentState(),
-    lastSeq: 0,
-  };
-  for (const r of records) {
-    if (r.seq > untilSeq) break;
-    const inst = r.instrument === null ? undefined : cfg.instrumentById.get(r.instrument);
-    evolvePortfolio(s.portfolio, r, inst);
-    evolveRisk(s.risk, r, cfg.raw.risk.orderRate.windowMs);
-    evolveExecution(s.execution, r, inst);
-    evolveIncidents(s.incidents, r);
-    s.lastSeq = r.seq;
-  }
-  return s;
+  return foldRecords(records, cfg, untilSeq);
 }
 
-export function positionView(s: FoldedState, cfg: RunConfig, account: string, instrument: string): PositionView {
+export function positionView(s: Pick<FoldedState, 'portfolio' | 'execution'>, cfg: RunConfig, account: string, instrument: string): PositionView {
   const inst = cfg.instrumentById.get(instrument)!;
   const pos = s.execution.positions.get(positionKey(account, instrument));
   const desired = desiredOf(s.portfolio, account, instrument);

@@ -5,8 +5,11 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ReckonError } from '../domain/errors.js';
-import { Engine } from '../engine/engine.js';
-import { simVenueFor } from '../engine/replay.js';
+import { Engine, type OperatorCommand } from '../engine/engine.js';
+import { simGatewayFor } from '../engine/replay.js';
+import { EventTimeLoop } from '../engine/event-loop.js';
+import type { EventTimeGateway } from '../provider/gateway.js';
+import { AsyncGateway } from '../provider/sim/async-gateway.js';
 import { MemoryJournal } from '../journal/memory.js';
 import { openJournalForRead } from '../journal/open.js';
 import { SqliteJournal } from '../journal/sqlite.js';
@@ -30,38 +33,59 @@ export interface ScenarioResult {
   readonly pass: boolean;
 }
 
+/** Wraps the scenario's gateway (e.g. in an asynchronous test gateway); identity by default. */
+export type GatewayWrap = (gateway: EventTimeGateway) => EventTimeGateway;
+
 /** Drives one plan through an engine: bars in time order, each script step after the bars at or before its time. */
-export function driveScenario(plan: ScenarioPlan, journal: EmbeddedJournalStore): Engine {
-  const engine = new Engine({ config: plan.config, journal, provider: simVenueFor(plan.config, plan.faults ?? undefined), inFlightTimeoutMs: plan.inFlightTimeoutMs });
-  engine.start({ runId: `scenario-${plan.id.replace('/', '--')}`, dataName: plan.file.split('/').pop()!, dataBytes: plan.sourceBytes, mode: 'scenario', version: RECKON_VERSION,
-    ...(plan.faults ? { faults: describeFaultPlan(plan.faults) } : {}) });
+export function driveScenario(plan: ScenarioPlan, journal: EmbeddedJournalStore, wrap: GatewayWrap = (g) => g): Engine {
+  const engine = new Engine({ config: plan.config, journal, inFlightTimeoutMs: plan.inFlightTimeoutMs });
+  const loop = new EventTimeLoop(engine, wrap(simGatewayFor(plan.config, plan.faults ?? undefined)));
+  loop.input({ kind: 'start', run: { runId: `scenario-${plan.id.replace('/', '--')}`, dataName: plan.file.split('/').pop()!, dataBytes: plan.sourceBytes, mode: 'scenario', version: RECKON_VERSION,
+    ...(plan.faults ? { faults: describeFaultPlan(plan.faults) } : {}) } });
   let k = 0;
   const stepsUntil = (ts: number) => {
-    while (k < plan.steps.length && plan.steps[k]!.at < ts) runStep(engine, plan, plan.steps[k++]!);
+    while (k < plan.steps.length && plan.steps[k]!.at < ts) runStep(loop, plan, plan.steps[k++]!);
   };
   for (const bar of plan.bars) {
     stepsUntil(bar.ts);
-    engine.onBar(bar);
+    loop.bar(bar);
   }
   stepsUntil(Number.POSITIVE_INFINITY);
-  engine.finish({ dataSha256: plan.sourceSha256, lastLine: plan.bars.length + 1 });
+  loop.finish(plan.sourceSha256, plan.bars.length + 1);
+  journal.commitSync();
   return engine;
 }
 
-function runStep(engine: Engine, plan: ScenarioPlan, s: ScenarioPlan['steps'][number]): void {
+function runStep(loop: EventTimeLoop, plan: ScenarioPlan, s: ScenarioPlan['steps'][number]): void {
+  const engine = loop.engine;
+  loop.advance(Math.max(s.at, engine.clock));
   if (s.kind === 'intent') {
-    engine.scriptedIntent({ ts: s.at, account: s.account, instrument: s.instrument, intentId: s.intentId, strategyId: s.strategy, mode: s.mode, quantity: s.quantity });
+    loop.input({ kind: 'intent', intent: { ts: s.at, account: s.account, instrument: s.instrument, intentId: s.intentId, strategyId: s.strategy, mode: s.mode, quantity: s.quantity } });
     return;
   }
-  engine.advance(Math.max(s.at, engine.clock));
   if (s.kind === 'killSwitch') {
-    engine.operator({ action: 'kill_switch', engaged: s.engaged, actor: s.by, reason: s.note, ts: s.at });
+    operator(loop, plan, { action: 'kill_switch', engaged: s.engaged, actor: s.by, reason: s.note, ts: s.at });
     return;
   }
-  const inc = s.incident ?? [...engine.incidents.incidents.values()].find((i) => i.code === s.code && i.status === (s.kind === 'ack' ? 'open' : i.status) && i.status !== 'resolved')?.incidentId;
+  const incidents = engine.state.incidents.incidents;
+  const inc = s.incident ?? [...incidents.values()].find((i) => i.code === s.code && i.status === (s.kind === 'ack' ? 'open' : i.status) && i.status !== 'resolved')?.incidentId;
   if (!inc) throw new ReckonError('CONFIG_INVALID', `${plan.id}: ${s.kind} at ${new Date(s.at).toISOString()}: no ${s.kind === 'ack' ? 'open' : 'unresolved'} incident ${s.incident ?? `with code ${s.code}`}`);
-  engine.operator({ action: s.kind, incidentId: inc, actor: s.by, reason: s.note, ts: s.at });
+  operator(loop, plan, { action: s.kind, incidentId: inc, actor: s.by, reason: s.note, ts: s.at });
 }
+
+function operator(loop: EventTimeLoop, plan: ScenarioPlan, command: OperatorCommand): void {
+  const r = loop.input({ kind: 'operator', command }).reply;
+  if (r && !r.ok) throw new ReckonError('CONFIG_INVALID', `${plan.id}: ${command.action} at ${new Date(command.ts).toISOString()}: ${r.message}`);
+}
+
+export interface RunScenarioOptions {
+  /** Behind the asynchronous test gateway with this seed (delays, reordering, PossDup redeliveries). */
+  readonly asyncSeed?: number;
+}
+
+/** A transport redelivery of a report already applied: journaled, changes nothing, left out of the checks. */
+const isRedelivery = (r: JournalRecord): boolean =>
+  r.type === 'S05.provider' && (r.payload as { possDup?: true; duplicate?: true }).possDup === true && (r.payload as { duplicate?: true }).duplicate === true;
 
 /**
  * Runs a plan, writes `<outDir>/<id>.journal.db`, and checks the expectations on it.
@@ -70,14 +94,15 @@ function runStep(engine: Engine, plan: ScenarioPlan, s: ScenarioPlan['steps'][nu
  * const [plan] = planScenario('scenarios/seed-partial-fill.json');
  * runScenario(plan, 'out/scenarios').pass // true
  */
-export function runScenario(plan: ScenarioPlan, outDir: string): ScenarioResult {
+export function runScenario(plan: ScenarioPlan, outDir: string, opts: RunScenarioOptions = {}): ScenarioResult {
+  const wrap: GatewayWrap = opts.asyncSeed === undefined ? (g) => g : (g) => new AsyncGateway(g, { seed: opts.asyncSeed! ^ plan.config.seed });
   mkdirSync(outDir, { recursive: true });
   const journalPath = join(outDir, `${plan.id.replace('/', '--')}.journal.db`);
   for (const suffix of ['', '-wal', '-shm']) rmSync(journalPath + suffix, { force: true });
   const sqlite = SqliteJournal.open(journalPath, { durability: 'off' });
   let engine: Engine;
   try {
-    engine = driveScenario(plan, sqlite);
+    engine = driveScenario(plan, sqlite, wrap);
   } finally {
     sqlite.closeSync();
   }
@@ -87,18 +112,18 @@ export function runScenario(plan: ScenarioPlan, outDir: string): ScenarioResult 
   if (plan.expect.replay) {
     const v = verifyJournal(journalPath);
     const again = new MemoryJournal(false);
-    driveScenario(plan, again);
+    driveScenario(plan, again, wrap);
     const folded = foldJournal(records, plan.config);
     const view = (get: (account: string, instrument: string) => object) => plan.config.instruments
       .map((i) => `${i.id} ${Object.values(get(plan.config.accounts[0]!.id, i.id)).join('/')}`).join('; ');
     replay = {
       verified: { ok: v.ok, detail: v.ok ? 'intact' : `broken at seq ${v.firstBadSeq}: ${v.reason}` },
       headHash: last.hash, secondRunHeadHash: again.headHash(),
-      engineState: view((a, i) => positionView({ ...folded, portfolio: engine.portfolio, execution: engine.execution }, plan.config, a, i)),
+      engineState: view((a, i) => positionView(engine.state, plan.config, a, i)),
       foldedState: view((a, i) => positionView(folded, plan.config, a, i)),
     };
   }
-  const rows = checkExpectations(plan.expect, records, plan.config, replay);
+  const rows = checkExpectations(plan.expect, records.filter((r) => !isRedelivery(r)), plan.config, replay, opts.asyncSeed === undefined ? 'event-time' : 'async');
   return {
     id: plan.id, title: plan.title, journalPath, lastSeq: last.seq, headHash: last.hash, rows,
     incidents: incidentLinks(records), pass: rows.every((r) => r.pass),

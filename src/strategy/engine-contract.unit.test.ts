@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { testConfig, makeBars } from '../../test/support/engine.js';
 import { Engine } from '../engine/engine.js';
-import { simVenueFor } from '../engine/replay.js';
+import { simGatewayFor } from '../engine/replay.js';
+import { EventTimeLoop } from '../engine/event-loop.js';
 import { MemoryJournal } from '../journal/memory.js';
 import type { Bar } from '../marketdata/bar.js';
 import type { Strategy, StrategyResult } from './strategy.js';
@@ -18,10 +19,11 @@ const charlie = cfg.instrumentById.get('FIX-CHARLIE')!;
 
 function run(strategy: Strategy, steps = 30) {
   const journal = new MemoryJournal();
-  const engine = new Engine({ config: cfg, journal, provider: simVenueFor(cfg), strategies: [strategy] });
-  engine.start({ runId: 't', dataName: 'bars', dataBytes: 0, mode: 'replay', version: 't' });
-  for (const b of makeBars(cfg, Array.from({ length: steps }, (_, i) => (i % 5) - 2))) engine.onBar(b);
-  engine.finish({ dataSha256: 't', lastLine: 0 });
+  const engine = new Engine({ config: cfg, journal, strategies: [strategy] });
+  const loop = new EventTimeLoop(engine, simGatewayFor(cfg));
+  loop.input({ kind: 'start', run: { runId: 't', dataName: 'bars', dataBytes: 0, mode: 'replay', version: 't' } });
+  for (const b of makeBars(cfg, Array.from({ length: steps }, (_, i) => (i % 5) - 2))) loop.bar(b);
+  loop.finish('t', 0);
   return { engine, records: journal.all() };
 }
 
@@ -65,9 +67,10 @@ describe('engine and strategies', () => {
       onBar(bar) { views.push(engineRef!.ports.position('acct-1', 'FIX-ALPHA')); return bar.line === 4 ? { targets: [{ instrument: alpha, target: 7 }], signal: {} } : null; },
     };
     const journal = new MemoryJournal();
-    const engine = (engineRef = new Engine({ config: cfg, journal, provider: simVenueFor(cfg), strategies: [s] }));
-    engine.start({ runId: 't', dataName: 'bars', dataBytes: 0, mode: 'replay', version: 't' });
-    for (const b of makeBars(cfg, Array.from({ length: 40 }, () => 0))) engine.onBar(b);
+    const engine = (engineRef = new Engine({ config: cfg, journal, strategies: [s] }));
+    const loop = new EventTimeLoop(engine, simGatewayFor(cfg));
+    loop.input({ kind: 'start', run: { runId: 't', dataName: 'bars', dataBytes: 0, mode: 'replay', version: 't' } });
+    for (const b of makeBars(cfg, Array.from({ length: 40 }, () => 0))) loop.bar(b);
     expect(views[0]).toEqual({ desired: 0, confirmed: 0 });
     expect(views.at(-1)).toEqual({ desired: 7, confirmed: 7 });
   });

@@ -11,7 +11,7 @@ import { STRATEGY_TEST_INSTRUMENTS, writeBarsCsv } from '../../test/support/bars
 import { tempDir } from '../../test/support/cli.js';
 import { LatePorts } from './ports.js';
 import { closeStrategies, loadStrategies } from './registry.js';
-import { runStrategyOnCsv } from './testing.js';
+import { runStrategyOnCsv } from '../engine/strategy-run.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const FIX = join(ROOT, 'test/strategies/fixtures');

@@ -4,8 +4,8 @@
  * residual, partial, filled, working, cancelled (orders ended without a fill), no order.
  */
 import type { IntentStatus } from './data-types.js';
-import type { JournalRecord } from '../records/records.js';
-import { add, dec, isZero, sub, ZERO, type Dec } from './decimal.js';
+import { isOrderReport, type JournalRecord } from '../records/records.js';
+import { add, dec, isZero, sub, ZERO, type Dec } from '../domain/decimal.js';
 
 interface OrderTrack {
   qty: Dec;
@@ -72,7 +72,7 @@ export class IntentAccumulator {
   }
 
   private provider(p: Extract<JournalRecord, { type: 'S05.provider' }>['payload']): void {
-    if (p.kind === 'position_report' || p.kind === 'fault_injected') return;
+    if (!isOrderReport(p)) return;
     this.orderIds.add(p.clientOrderId);
     if (p.providerOrderId) this.orderIds.add(p.providerOrderId);
     const o = this.orders.get(p.clientOrderId);

@@ -16,15 +16,15 @@ function chain(events: ProviderPayload[]): IntentAccumulator {
 
 const fill = (kind: 'fill' | 'partial_fill', execId: string, lastQty: string, cumQty: string, leavesQty: string): ProviderPayload =>
   ({ kind, clientOrderId: 'c', providerOrderId: 'p', execId, side: 'buy', lastQty, lastPrice: '10', cumQty, leavesQty, fee: '0', raw: null });
-const ack: ProviderPayload = { kind: 'ack', clientOrderId: 'c', providerOrderId: 'p', cumQty: '0', leavesQty: '2', reason: null, origClientOrderId: null, raw: null };
+const ack: ProviderPayload = { kind: 'ack', execId: 'FX-1', clientOrderId: 'c', providerOrderId: 'p', cumQty: '0', leavesQty: '2', reason: null, origClientOrderId: null, raw: null };
 
 describe('intent status', () => {
   it('tells working, partial, filled and cancelled apart', () => {
     expect(chain([ack]).status()).toBe('working');
     expect(chain([ack, fill('partial_fill', 'e1', '1', '1', '1')]).status()).toBe('partial');
     expect(chain([ack, fill('partial_fill', 'e1', '1', '1', '1'), fill('fill', 'e2', '1', '2', '0')]).status()).toBe('filled');
-    expect(chain([ack, { kind: 'cancelled', clientOrderId: 'c', providerOrderId: 'p', cumQty: '0', leavesQty: '0', reason: null, origClientOrderId: null, raw: null }]).status()).toBe('cancelled');
-    expect(chain([{ kind: 'reject', clientOrderId: 'c', providerOrderId: null, reason: 'no', raw: null }]).status()).toBe('rejected_provider');
+    expect(chain([ack, { kind: 'cancelled', execId: 'FX-2', clientOrderId: 'c', providerOrderId: 'p', cumQty: '0', leavesQty: '0', reason: null, origClientOrderId: null, raw: null }]).status()).toBe('cancelled');
+    expect(chain([{ kind: 'reject', execId: 'FX-3', origClientOrderId: null, clientOrderId: 'c', providerOrderId: null, reason: 'no', raw: null }]).status()).toBe('rejected_provider');
   });
   it('counts a duplicated execution once', () => {
     const acc = chain([ack, fill('partial_fill', 'e1', '1', '1', '1'), fill('partial_fill', 'e1', '1', '1', '1')]);

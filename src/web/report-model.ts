@@ -77,6 +77,7 @@ export function buildReportData(input: ReportInput): ReportData {
         const p = r.payload;
         if (p.kind === 'adjustment') { adjustments++; break; }
         if (p.kind === 'pass') { quietChecks += p.quiet; break; }
+        if (p.kind !== 'reconciliation') break;
         checks++;
         byClass[p.classification] = (byClass[p.classification] ?? 0) + 1;
         if (p.classification === 'DRIFT') driftChecks++;

@@ -9,9 +9,9 @@
  *   order that ended never works again: status does not regress);
  * - residual = desired − confirmed, drift = expected − confirmed.
  */
-import type { JournalRecord } from '../records/records.js';
+import { isOrderReport, type JournalRecord } from '../records/records.js';
 import { STATE_FIELDS, type StateField } from './data-types.js';
-import { add, dec, fmt, isZero, mul, sub, ZERO, type Dec } from './decimal.js';
+import { add, dec, fmt, isZero, mul, sub, ZERO, type Dec } from '../domain/decimal.js';
 
 export interface PositionState {
   readonly account: string;
@@ -106,7 +106,7 @@ export class StateFolder {
       if (!p.stale) s.confirmed = dec(p.position);
       return;
     }
-    if (p.kind === 'fault_injected') return;
+    if (!isOrderReport(p)) return;
     const o = this.orders.get(p.clientOrderId);
     switch (p.kind) {
       case 'partial_fill':

@@ -4,7 +4,7 @@
  * and the state change log.
  */
 import { FAILURE_CATALOG } from '../operator/catalog.js';
-import { RECORD_TYPES, type JournalRecord } from '../records/records.js';
+import { isOrderReport, RECORD_TYPES, type JournalRecord } from '../records/records.js';
 import {
   DATA_FORMAT_VERSION, INTENT_STATUSES, type IntentColumns, type PageIntegrity, type RecordColumns, UNCHECKED_INTEGRITY, type RunInfo, type StateLog, type TraceData,
 } from './data-types.js';
@@ -35,7 +35,7 @@ function clientOrderIdOf(r: JournalRecord): string | null {
   if (r.type === 'S04.order') return r.payload.clientOrderId;
   if (r.type === 'S05.provider') {
     const p = r.payload;
-    return p.kind === 'position_report' ? null : p.kind === 'fault_injected' ? p.affects : p.clientOrderId;
+    return p.kind === 'fault_injected' ? p.affects : isOrderReport(p) ? p.clientOrderId : p.kind === 'send_failed' ? p.clientOrderId : null;
   }
   if (r.type === 'S03.risk') return r.payload.order.clientOrderId;
   return null;

@@ -10,8 +10,10 @@ import { buildServer, type ServerOptions } from '../../src/api/server.js';
 import { sha256Hex, TokenAuth } from '../../src/api/auth.js';
 import { LiveRunner } from '../../src/live/live-runner.js';
 import type { Feed } from '../../src/live/feed.js';
+import { liveProvider } from '../../src/live/provider.js';
 import { loadConfigFile } from '../../src/config/load.js';
-import { incidentDraft } from '../../src/reconciliation/reconciliation.js';
+import { SqliteJournal } from '../../src/journal/sqlite.js';
+import { incidentDraft } from '../../src/operator/drafts.js';
 import { LIVE_CONFIG_PATH } from '../../src/cli/serve-command.js';
 import { makeBars } from '../support/engine.js';
 import { tempDir } from '../support/cli.js';
@@ -27,24 +29,58 @@ export interface ApiFixture {
   call(method: string, url: string, token?: string, payload?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
   /** The fixture's event clock (the last bar's time). */
   now(): number;
-  /** Opens an incident directly in the engine and returns its id. */
+  /**
+   * An open incident (from the journal the fixture starts on, as a previous session left it):
+   * the first restricts FIX-ALPHA to reducing; each call returns the next.
+   */
   openIncident(): string;
   close(): Promise<void>;
 }
 
-const idle: Feed = { description: 'idle (test)', run: async () => {} };
+export const SEEDED_INCIDENTS = 10;
+
+/** A journal as a previous session left it: open incidents, the first restricting FIX-ALPHA. */
+function seedJournal(path: string, ts: number): string[] {
+  const j = SqliteJournal.open(path);
+  const ids: string[] = [];
+  for (let k = 1; k <= SEEDED_INCIDENTS; k++) {
+    const id = `INC-test-${k}-POSITION_DRIFT`;
+    ids.push(id);
+    const rec = j.append(incidentDraft({ ts, account: 'fixture-account-01', instrument: 'FIX-ALPHA', correlationId: null, causationSeq: null }, id, 'POSITION_DRIFT', `test drift ${k}`, {}));
+    if (k === 1) {
+      j.append({ ts, type: 'S07.operator', account: 'fixture-account-01', instrument: 'FIX-ALPHA', correlationId: null, causationSeq: rec.seq,
+        payload: { kind: 'trading_state_changed', from: 'active', to: 'reducing', actor: 'system:reconciliation', reason: 'test', incidentId: id } });
+    }
+  }
+  j.closeSync();
+  return ids;
+}
 
 export async function apiFixture(opts: Partial<Omit<ServerOptions, 'live' | 'auth'>> = {}): Promise<ApiFixture> {
   const cfg = loadConfigFile(LIVE_CONFIG_PATH);
   let clock = 1_767_571_200_000;
-  const live = LiveRunner.open({ config: cfg, journalPath: join(tempDir(), 'journal.db'), feed: idle, clock: () => clock });
-  for (const bar of makeBars(cfg, Array.from({ length: 80 }, (_, i) => Math.round(5 * Math.sin(i / 6))))) { clock = bar.ts; live.onBar(bar); }
+  const journalPath = join(tempDir(), 'journal.db');
+  const incidents = seedJournal(journalPath, clock);
+  const bars = makeBars(cfg, Array.from({ length: 80 }, (_, i) => Math.round(5 * Math.sin(i / 6))));
+  // The feed delivers the bars one at a time (each stepped before the next, as a paced feed
+  // would), moving the fixture's clock with them; then it is idle.
+  let settled: () => Promise<void> = async () => undefined;
+  let fed!: () => void;
+  const allFed = new Promise<void>((resolve) => { fed = resolve; });
+  const feed: Feed = { description: 'fixture bars (test)', run: async (onBar) => { for (const bar of bars) { clock = bar.ts; onBar(bar); await settled(); } fed(); } };
+  const provider = liveProvider(cfg, { journalPath });
+  const live = LiveRunner.open({ config: cfg, journal: SqliteJournal.open(journalPath), feed, gateway: provider.gateway, clock: () => clock, tickMs: 3_600_000 });
+  settled = () => live.settled();
+  await live.start();
+  await allFed;
+  await live.settled();
   const auth = TokenAuth.from([
     { name: 'ana', role: 'viewer', sha256: sha256Hex(VIEWER) },
     { name: 'olu', role: 'operator', sha256: sha256Hex(OPERATOR) },
     { name: 'kim', role: 'operator', sha256: sha256Hex(OPERATOR2) },
   ], {});
   const app = await buildServer({ live, auth, actionRateLimit: 1000, ...opts });
+  let nextIncident = 0;
   return {
     app, live,
     now: () => clock,
@@ -54,9 +90,9 @@ export async function apiFixture(opts: Partial<Omit<ServerOptions, 'live' | 'aut
       ...(payload === undefined ? {} : { payload: payload as object }),
     }),
     openIncident() {
-      const rec = live.engine.append(incidentDraft({ ts: clock, account: 'fixture-account-01', instrument: 'FIX-ALPHA', correlationId: null, causationSeq: null },
-        `INC-test-${live.journal.lastSeq() + 1}-POSITION_DRIFT`, 'POSITION_DRIFT', 'test drift', {}));
-      return rec.payload.kind === 'incident_opened' ? rec.payload.incidentId : '';
+      const id = incidents[nextIncident++];
+      if (id === undefined) throw new Error(`the fixture seeds ${SEEDED_INCIDENTS} incidents`);
+      return id;
     },
     async close() { await app.close(); await live.stop(); },
   };

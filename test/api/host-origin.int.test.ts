@@ -48,7 +48,7 @@ describe('Host allow-list', () => {
     const r = await f.call('POST', '/api/kill-switch', OPERATOR, { reason: 'rebinding' }, { host: 'evil.example' });
     expect(r.statusCode).toBe(421);
     expect(f.live.journal.lastSeq()).toBe(before);
-    expect(f.live.engine.risk.killSwitch).toBe(false);
+    expect(f.live.engine.state.risk.killSwitch).toBe(false);
   });
 
   for (const host of ['localhost', 'localhost:7400', 'LOCALHOST:7400', '127.0.0.1', '127.0.0.1:7400', '[::1]', '[::1]:7400', 'reckon.lan', 'reckon.lan:8443', 'desk.example.com']) {

@@ -15,7 +15,7 @@ afterAll(async () => { await f.close(); });
 /** Sends a raw body to the kill switch and checks that nothing was journaled. */
 async function refused(body: string | undefined, contentType: string | undefined, status = 400) {
   const before = f.live.journal.lastSeq();
-  const killSwitch = f.live.engine.risk.killSwitch;
+  const killSwitch = f.live.engine.state.risk.killSwitch;
   const r = await f.app.inject({
     method: 'POST', url: '/api/kill-switch',
     headers: { authorization: `Bearer ${OPERATOR}`, ...(contentType ? { 'content-type': contentType } : {}) },
@@ -23,7 +23,7 @@ async function refused(body: string | undefined, contentType: string | undefined
   });
   expect(r.statusCode, `${contentType} ${body}`).toBe(status);
   expect(f.live.journal.lastSeq()).toBe(before);
-  expect(f.live.engine.risk.killSwitch).toBe(killSwitch);
+  expect(f.live.engine.state.risk.killSwitch).toBe(killSwitch);
   return r.json().error as { code: string; message: string };
 }
 const JSON_TYPE = 'application/json';
@@ -91,7 +91,7 @@ describe('POST /api/kill-switch refuses malformed bodies and journals nothing', 
     const on = await f.call('POST', '/api/kill-switch', OPERATOR, { reason: 'drill' });
     expect(on.json().records[0].payload).toMatchObject({ kind: 'kill_switch', engaged: true, reason: 'drill' });
     expect((await f.call('POST', '/api/kill-switch', OPERATOR, { reason: 'over', engaged: false })).statusCode).toBe(200);
-    expect(f.live.engine.risk.killSwitch).toBe(false);
+    expect(f.live.engine.state.risk.killSwitch).toBe(false);
   });
 });
 

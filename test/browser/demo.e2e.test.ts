@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { equityStatistics } from '../../src/report/statistics.js';
 import type { RunSummary } from '../../src/web/data-types.js';
-import { dec, fmt } from '../../src/web/decimal.js';
+import { dec, fmt } from '../../src/domain/decimal.js';
 import { moneyUnits, parseEquityCsv } from '../../src/web/run-files.js';
 import { reckon, tempDir } from '../support/cli.js';
 import { artifact, BROWSER_TEST_MS, ensureTemplates, foreignRequests, inkedPixels, launch, openFile, poll, ROOT, settled, SETUP_MS } from './browser.js';

@@ -8,7 +8,7 @@ import { MemoryJournal } from '../../src/journal/memory.js';
 import type { AnyDraft, JournalRecord, ProviderPayload } from '../../src/records/records.js';
 import { equityStatistics } from '../../src/report/statistics.js';
 import type { RunSummary } from '../../src/web/data-types.js';
-import { add, cmp, dec, fmt, mul, neg, round, sub, ZERO, type Dec } from '../../src/web/decimal.js';
+import { add, cmp, dec, fmt, mul, neg, round, sub, ZERO, type Dec } from '../../src/domain/decimal.js';
 import { moneyUnits } from '../../src/web/run-files.js';
 import { StateFolder } from '../../src/web/state-fold.js';
 
@@ -56,10 +56,10 @@ export function appendSeedPartialFill(w: Writer, ts: number, instrument = 'FIX-A
     order: { clientOrderId: coid, action: 'submit', origClientOrderId: null, side: 'buy', type: 'limit', timeInForce: 'DAY', quantity: '2', limitPrice: '100.00', referencePrice: '100.00' },
   });
   w.put(ts, 'S04.order', instrument, id, { kind: 'submit', clientOrderId: coid, attempt: 1, side: 'buy', type: 'limit', timeInForce: 'DAY', quantity: '2', limitPrice: '100.00' });
-  w.put(ts + 5, 'S05.provider', instrument, id, { kind: 'ack', clientOrderId: coid, providerOrderId: 'P-017', cumQty: '0', leavesQty: '2', reason: null, origClientOrderId: null, raw: raw({ msg: 'ack' }) });
+  w.put(ts + 5, 'S05.provider', instrument, id, { kind: 'ack', execId: 'FX-1', clientOrderId: coid, providerOrderId: 'P-017', cumQty: '0', leavesQty: '2', reason: null, origClientOrderId: null, raw: raw({ msg: 'ack' }) });
   w.put(ts + 60_000, 'S05.provider', instrument, id, { kind: 'partial_fill', clientOrderId: coid, providerOrderId: 'P-017', execId: 'E-017-1', side: 'buy', lastQty: '1', lastPrice: '100.00', cumQty: '1', leavesQty: '1', fee: '0.100000', raw: raw({ msg: 'partial_fill' }) });
-  w.put(ts + 120_000, 'S05.provider', instrument, id, { kind: 'expired', clientOrderId: coid, providerOrderId: 'P-017', cumQty: '1', leavesQty: '0', reason: 'end of day', origClientOrderId: null, raw: raw({ msg: 'expired' }) });
-  w.put(ts + 120_001, 'S05.provider', instrument, id, { kind: 'position_report', position: '1', asOf: ts + 120_001, raw: raw({ msg: 'position' }) });
+  w.put(ts + 120_000, 'S05.provider', instrument, id, { kind: 'expired', execId: 'FX-2', clientOrderId: coid, providerOrderId: 'P-017', cumQty: '1', leavesQty: '0', reason: 'end of day', origClientOrderId: null, raw: raw({ msg: 'expired' }) });
+  w.put(ts + 120_001, 'S05.provider', instrument, id, { kind: 'position_report', requestId: null, position: '1', asOf: ts + 120_001, raw: raw({ msg: 'position' }) });
   w.put(ts + 120_002, 'S06.reconciliation', instrument, id, { kind: 'reconciliation', trigger: 'provider_event', desired: '2', expected: '1', confirmed: '1', working: '0', residual: '1', drift: '0', classification: 'RESIDUAL_UNEXPLAINED', residualSinceTs: ts + 60_000 });
   w.put(ts + 120_003, 'S07.operator', instrument, id, { kind: 'flag', code: 'RESIDUAL_UNEXPLAINED', severity: 'warning', message: 'drift visible for review', details: { residual: '1', desired: '2', confirmed: '1' } });
 }
@@ -105,7 +105,7 @@ function appendExternalDrifts(w: Writer, insts: Inst[], count: number, ts: numbe
     const before = inst.confirmed;
     inst.confirmed = add(before, inst.lot);
     w.put(t, 'S05.provider', inst.id, null, { kind: 'fault_injected', fault: 'external-position-change', occurrence: n + 1, detail: `position changed by +${fmt(inst.lot)} on ${inst.id} without any order (external trade)`, affects: null, simulated: true });
-    const report = w.put(t + 10, 'S05.provider', inst.id, null, { kind: 'position_report', position: fmt(inst.confirmed), asOf: t + 10, raw: raw({ position: fmt(inst.confirmed) }) });
+    const report = w.put(t + 10, 'S05.provider', inst.id, null, { kind: 'position_report', requestId: null, position: fmt(inst.confirmed), asOf: t + 10, raw: raw({ position: fmt(inst.confirmed) }) });
     const check = w.put(t + 10, 'S06.reconciliation', inst.id, null, {
       kind: 'reconciliation', trigger: 'interval', desired: fmt(inst.desired), expected: fmt(before), confirmed: fmt(inst.confirmed), working: '0',
       residual: fmt(sub(inst.desired, inst.confirmed)), drift: fmt(sub(before, inst.confirmed)), classification: 'DRIFT', residualSinceTs: t + 10,
@@ -155,7 +155,7 @@ export function generateJournal(chains: number, seed = 7, stepMs = 5 * MIN, opts
     if (open) {
       working.delete(inst.id);
       w.put(ts - 2, 'S04.order', inst.id, open.id, { kind: 'cancel', clientOrderId: open.coid, reason: 'new target' });
-      w.put(ts - 1, 'S05.provider', inst.id, open.id, { kind: 'cancelled', clientOrderId: open.coid, providerOrderId: open.poid, cumQty: '0', leavesQty: '0', reason: 'cancelled on request', origClientOrderId: null, raw: raw({ ordStatus: '4' }) });
+      w.put(ts - 1, 'S05.provider', inst.id, open.id, { kind: 'cancelled', execId: 'FX-3', clientOrderId: open.coid, providerOrderId: open.poid, cumQty: '0', leavesQty: '0', reason: 'cancelled on request', origClientOrderId: null, raw: raw({ ordStatus: '4' }) });
     }
     const id = `intent-${String(n + 1).padStart(6, '0')}`;
     const coid = `${id}-1`;
@@ -190,12 +190,12 @@ export function generateJournal(chains: number, seed = 7, stepMs = 5 * MIN, opts
     const poid = `P-${n + 1}`;
     const s05 = (t: number, p: ProviderPayload) => w.put(t, 'S05.provider', inst.id, id, p);
     if (outcome === 'provider_reject') {
-      s05(ts + 10, { kind: 'reject', clientOrderId: coid, providerOrderId: null, reason: 'insufficient buying power', raw: raw({ text: 'REJECT 99' }) });
+      s05(ts + 10, { kind: 'reject', execId: 'FX-4', origClientOrderId: null, clientOrderId: coid, providerOrderId: null, reason: 'insufficient buying power', raw: raw({ text: 'REJECT 99' }) });
       w.put(ts + 11, 'S07.operator', inst.id, id, { kind: 'flag', code: 'PROVIDER_REJECTED', severity: 'warning', message: 'provider refused the order', details: { reason: 'insufficient buying power' } });
       recon(ts + 12, 'RESIDUAL_UNEXPLAINED');
       continue;
     }
-    s05(ts + 10, { kind: 'ack', clientOrderId: coid, providerOrderId: poid, cumQty: '0', leavesQty: fmt(q), reason: null, origClientOrderId: null, raw: raw({ ordStatus: '0' }) });
+    s05(ts + 10, { kind: 'ack', execId: 'FX-5', clientOrderId: coid, providerOrderId: poid, cumQty: '0', leavesQty: fmt(q), reason: null, origClientOrderId: null, raw: raw({ ordStatus: '0' }) });
     const slip = mul(inst.tick, dec(String(Math.floor(rand() * 2))));
     const fillPx = fmt(side === 'buy' ? add(inst.price, slip) : sub(inst.price, slip), inst.priceScale);
     const fee = (qq: Dec) => fmt(round(mul(mul(qq, dec(fillPx)), dec('0.0001')), 6), 6);
@@ -204,9 +204,9 @@ export function generateJournal(chains: number, seed = 7, stepMs = 5 * MIN, opts
     if (outcome === 'partial_expire' && q.units > 1n) {
       const part = { units: q.units / 2n, scale: q.scale };
       s05(ts + MIN, { kind: 'partial_fill', clientOrderId: coid, providerOrderId: poid, execId: `E-${++execN}`, side: order.side, lastQty: fmt(part), lastPrice: fillPx, cumQty: fmt(part), leavesQty: fmt(sub(q, part)), fee: fee(part), raw: raw({ ordStatus: '1' }) });
-      s05(ts + 2 * MIN, { kind: 'expired', clientOrderId: coid, providerOrderId: poid, cumQty: fmt(part), leavesQty: '0', reason: 'end of day', origClientOrderId: null, raw: raw({ ordStatus: 'C' }) });
+      s05(ts + 2 * MIN, { kind: 'expired', execId: 'FX-6', clientOrderId: coid, providerOrderId: poid, cumQty: fmt(part), leavesQty: '0', reason: 'end of day', origClientOrderId: null, raw: raw({ ordStatus: 'C' }) });
       inst.confirmed = add(inst.confirmed, signedQ(part));
-      s05(ts + 2 * MIN + 1, { kind: 'position_report', position: fmt(inst.confirmed), asOf: ts + 2 * MIN + 1, raw: raw({}) });
+      s05(ts + 2 * MIN + 1, { kind: 'position_report', requestId: null, position: fmt(inst.confirmed), asOf: ts + 2 * MIN + 1, raw: raw({}) });
       recon(ts + 2 * MIN + 2, 'RESIDUAL_UNEXPLAINED');
       w.put(ts + 2 * MIN + 3, 'S07.operator', inst.id, id, { kind: 'flag', code: 'RESIDUAL_UNEXPLAINED', severity: 'warning', message: 'drift visible for review', details: { residual: fmt(sub(inst.desired, inst.confirmed)) } });
       continue;
@@ -220,7 +220,7 @@ export function generateJournal(chains: number, seed = 7, stepMs = 5 * MIN, opts
     const expected = add(inst.confirmed, signedQ(q));
     if (outcome === 'drift') {
       inst.confirmed = add(expected, inst.lot); // an external trade of one lot
-      s05(ts + MIN + 1, { kind: 'position_report', position: fmt(inst.confirmed), asOf: ts + MIN + 1, raw: raw({}) });
+      s05(ts + MIN + 1, { kind: 'position_report', requestId: null, position: fmt(inst.confirmed), asOf: ts + MIN + 1, raw: raw({}) });
       recon(ts + MIN + 2, 'DRIFT', { expected });
       w.put(ts + MIN + 3, 'S06.reconciliation', inst.id, id, { kind: 'adjustment', expectedBefore: fmt(expected), confirmed: fmt(inst.confirmed), adjustment: fmt(sub(inst.confirmed, expected)), reason: 'provider truth wins' });
       w.put(ts + MIN + 4, 'S07.operator', inst.id, id, { kind: 'incident_opened', incidentId: `inc-${n}`, code: 'POSITION_DRIFT', severity: 'critical', message: 'expected differs from confirmed', details: { expected: fmt(expected), confirmed: fmt(inst.confirmed) } });
@@ -229,7 +229,7 @@ export function generateJournal(chains: number, seed = 7, stepMs = 5 * MIN, opts
       continue;
     }
     inst.confirmed = expected;
-    s05(ts + MIN + 1, { kind: 'position_report', position: fmt(inst.confirmed), asOf: ts + MIN + 1, raw: raw({}) });
+    s05(ts + MIN + 1, { kind: 'position_report', requestId: null, position: fmt(inst.confirmed), asOf: ts + MIN + 1, raw: raw({}) });
     recon(ts + MIN + 2, sub(inst.desired, inst.confirmed).units === 0n ? 'IN_SYNC' : 'RESIDUAL_UNEXPLAINED');
     // Interval reconciliation of every instrument, outside any chain.
     if (n % 25 === 24) {

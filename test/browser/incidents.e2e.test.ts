@@ -108,7 +108,8 @@ describe('incidents without an intent in the trace', () => {
     expect(await text(page, 'inc-operator')).toBe(`OPERATOR acknowledged by ana: ${NOTE}`);
     expect(await text(page, 'inc-trading')).toContain('active → reducing');
     const kinds = await page.locator('[data-testid="incident-records"] > li').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-type')}:${e.getAttribute('data-kind')}`));
-    expect(kinds.slice(0, 5)).toEqual(['S05.provider:position_report', 'S06.reconciliation:reconciliation', 'S06.reconciliation:adjustment', 'S07.operator:incident_opened', 'S07.operator:trading_state_changed']);
+    // The interval pass's positions request, its answer, the check, the recovery rule's actions.
+    expect(kinds.slice(0, 6)).toEqual(['S06.reconciliation:request', 'S05.provider:position_report', 'S06.reconciliation:reconciliation', 'S06.reconciliation:adjustment', 'S07.operator:incident_opened', 'S07.operator:trading_state_changed']);
     expect(kinds).toContain('S07.operator:incident_acknowledged');
     expect(await page.locator('[data-testid="incident-faults"] li').count()).toBeGreaterThan(0);
     await poll(() => page.locator('[data-testid="playbook"][data-code="POSITION_DRIFT"] li').count()).toBeGreaterThan(2);

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseFixed } from '../../src/domain/fixed-point.js';
 import { Engine } from '../../src/engine/engine.js';
-import { simVenueFor } from '../../src/engine/replay.js';
 import { MemoryJournal } from '../../src/journal/memory.js';
 import type { JournalRecord } from '../../src/records/records.js';
 import { makeBars, runEngine, testConfig } from '../support/engine.js';
@@ -32,7 +31,7 @@ describe('pipeline invariants (real engine, simulated venue, in-memory journal)'
       const { engine, journal } = runEngine(cfg, makeBars(cfg, s));
       const fills = fillsByInstrument(journal.all(), scale);
       for (const inst of cfg.instruments) {
-        const pos = engine.execution.positions.get(`acct-1|${inst.id}`);
+        const pos = engine.state.execution.positions.get(`acct-1|${inst.id}`);
         expect(pos?.confirmed ?? 0).toBe(fills.get(inst.id) ?? 0);
         expect(pos?.expected ?? 0).toBe(pos?.confirmed ?? 0);
       }
@@ -72,10 +71,9 @@ describe('pipeline invariants (real engine, simulated venue, in-memory journal)'
       const a = runEngine(cfg, bars);
       const b = runEngine(cfg, bars);
       expect(b.journal.headHash()).toBe(a.journal.headHash());
-      const folded = new Engine({ config: cfg, journal: new MemoryJournal(), provider: simVenueFor(cfg) });
-      for (const r of a.journal.all()) folded.apply(r);
-      expect(folded.execution.positions).toEqual(a.engine.execution.positions);
-      expect(folded.portfolio.positions).toEqual(a.engine.portfolio.positions);
+      const folded = new Engine({ config: cfg, journal: new MemoryJournal() });
+      for (const r of a.journal.all()) folded.restore(r);
+      expect(folded.state).toEqual(a.engine.state);
       expect(folded.counts).toEqual({ ...a.engine.counts, marketEvents: 0 });
     }), { numRuns: 20 });
   });
@@ -103,8 +101,8 @@ describe('interval reconciliation passes', () => {
     const quiet = passes.reduce((n, r) => n + (r.payload.kind === 'pass' ? r.payload.quiet : 0), 0);
     expect(quiet).toBeGreaterThan(passes.length);
     for (const r of passes) if (r.payload.kind === 'pass') expect(r.payload.checked).toBe(r.payload.pairs);
-    const folded = new Engine({ config: cfg, journal: new MemoryJournal(), provider: simVenueFor(cfg) });
-    for (const r of journal.all()) folded.apply(r);
-    expect(folded.recon.positions).toEqual(engine.recon.positions);
+    const folded = new Engine({ config: cfg, journal: new MemoryJournal() });
+    for (const r of journal.all()) folded.restore(r);
+    expect(folded.state.recon.positions).toEqual(engine.state.recon.positions);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * A small faulty run of the real Engine (in-memory journal, FaultyVenue) for property tests:
+ * A small faulty run of the real Engine (in-memory journal, the faulty simulated gateway) for property tests:
  * generated bars, scripted target intents, faults, then the venue heals, a few quiet bars let
  * in-flight commands settle, and the run finishes with its end-of-run reconciliation.
  */
@@ -8,9 +8,11 @@ import { Engine } from '../../src/engine/engine.js';
 import { simVenueConfigFor } from '../../src/engine/replay.js';
 import { MemoryJournal } from '../../src/journal/memory.js';
 import type { Bar } from '../../src/marketdata/bar.js';
-import { FaultyVenue } from '../../src/provider/sim/faults.js';
+import { FaultyGateway } from '../../src/provider/sim/faults.js';
+import { EventTimeLoop } from '../../src/engine/event-loop.js';
+import type { EventTimeGateway } from '../../src/provider/gateway.js';
 import type { FaultPlan } from '../../src/provider/sim/fault-plan.js';
-import type { FaultKind } from '../../src/records/records.js';
+import type { FaultKind, JournalRecord } from '../../src/records/records.js';
 import { SCENARIO_BASE_CONFIG, deepMerge } from '../../src/scenario/load.js';
 
 export interface FaultCase {
@@ -40,28 +42,37 @@ export interface FaultRun {
   readonly cfg: RunConfig;
   readonly engine: Engine;
   readonly journal: MemoryJournal;
-  readonly venue: FaultyVenue;
+  readonly venue: FaultyGateway;
 }
 
-/** Runs one case; `plan` defaults to the case's faults with its seed. */
-export function runFaultCase(c: FaultCase, plan: FaultPlan = { seed: c.seed, rules: c.faults.map((f) => ({ kind: f.kind, probability: f.probability })) }): FaultRun {
+/**
+ * Runs one case; `plan` defaults to the case's faults with its seed; `wrap` puts the gateway
+ * behind another (an asynchronous test gateway); `onStep` sees the engine after every step.
+ */
+export function runFaultCase(
+  c: FaultCase,
+  plan: FaultPlan = { seed: c.seed, rules: c.faults.map((f) => ({ kind: f.kind, probability: f.probability })) },
+  wrap: (g: EventTimeGateway) => EventTimeGateway = (g) => g,
+  onStep?: (engine: Engine, records: readonly JournalRecord[]) => void,
+): FaultRun {
   const cfg = caseConfig(c);
   const inst = cfg.instruments[0]!;
   const journal = new MemoryJournal();
-  const venue = new FaultyVenue(simVenueConfigFor(cfg), plan);
-  const engine = new Engine({ config: cfg, journal, provider: venue });
-  engine.start({ runId: 'property', dataName: 'generated', dataBytes: 0, mode: 'scenario', version: 'test' });
+  const venue = FaultyGateway.fromConfig(simVenueConfigFor(cfg), plan);
+  const engine = new Engine({ config: cfg, journal });
+  const loop = new EventTimeLoop(engine, wrap(venue), onStep ? { onStep: (r) => onStep(engine, r.records) } : {});
+  loop.input({ kind: 'start', run: { runId: 'property', dataName: 'generated', dataBytes: 0, mode: 'scenario', version: 'test' } });
   let price = 10_000;
   const bar = (ts: number, volume: number): Bar => ({ ts, instrument: inst, open: price, high: price + 5, low: price - 5, close: price, volume, line: 0 });
   c.bars.forEach((b, i) => {
     price = Math.max(100, price + b.step * 5);
-    engine.onBar(bar(T0 + i * MIN, b.volume));
+    loop.bar(bar(T0 + i * MIN, b.volume));
     c.intents.forEach((it, k) => {
-      if (it.at === i) engine.scriptedIntent({ ts: T0 + i * MIN, account: 'fixture-account-01', instrument: inst.id, intentId: `p-intent-${k + 1}`, strategyId: 'property', mode: 'target', quantity: String(it.target) });
+      if (it.at === i) loop.input({ kind: 'intent', intent: { ts: T0 + i * MIN, account: 'fixture-account-01', instrument: inst.id, intentId: `p-intent-${k + 1}`, strategyId: 'property', mode: 'target', quantity: String(it.target) } });
     });
   });
   venue.stopFaults();
-  for (let q = 0; q < 4; q++) engine.onBar(bar(T0 + (c.bars.length + q) * MIN, 1_000));
-  engine.finish({ dataSha256: 'generated', lastLine: c.bars.length + 5 });
+  for (let q = 0; q < 4; q++) loop.bar(bar(T0 + (c.bars.length + q) * MIN, 1_000));
+  loop.finish('generated', c.bars.length + 5);
   return { cfg, engine, journal, venue };
 }

@@ -16,6 +16,8 @@ import { TERMINAL } from '../../src/execution/order-lifecycle.js';
 import { FAULT_KINDS, type FaultKind, type JournalRecord } from '../../src/records/records.js';
 import { foldJournal, positionView } from '../../src/scenario/journal-view.js';
 import { runFaultCase, type FaultCase, type FaultRun } from './fault-harness.js';
+import { AsyncGateway } from '../../src/provider/sim/async-gateway.js';
+import type { EventTimeGateway } from '../../src/provider/gateway.js';
 
 const TRUTH_CHANGING: ReadonlySet<FaultKind> = new Set(['external-position-change', 'unknown-order-at-provider', 'disconnect-with-gap']);
 
@@ -50,7 +52,7 @@ function checkInvariants(run: FaultRun): void {
   const folded = foldJournal(recs, run.cfg);
   const view = positionView(folded, run.cfg, account, inst.id);
   // 1. After reconciliation: expected = confirmed = provider truth.
-  const truth = run.venue.positions(run.engine.clock, account).find((s) => s.instrument === inst.id)?.position ?? 0;
+  const truth = run.venue.venue.positions(run.engine.clock, account).find((s) => s.instrument === inst.id)?.position ?? 0;
   expect(parseFixed(view.expected, inst.sizeScale), 'expected = provider truth').toBe(truth);
   expect(parseFixed(view.confirmed, inst.sizeScale), 'confirmed = provider truth').toBe(truth);
   // 2. One incident per truth-changing fault, with its code; none lost, none duplicated.
@@ -69,6 +71,12 @@ function checkInvariants(run: FaultRun): void {
   const unexplained = run.venue.truthChanges.reduce((s, t) => s + t.delta, 0);
   expect(adjusted, 'adjustments = provider truth changes no event explained').toBe(unexplained);
   if (run.venue.truthChanges.length === 0) expect(adjustments.length, 'no drift without a truth-changing fault').toBe(0);
+  // No client order id submitted twice; nothing raised by a transport redelivery.
+  const submits = recs.filter((r) => r.type === 'S04.order' && r.payload.kind === 'submit').map((r) => (r.payload as { clientOrderId: string }).clientOrderId);
+  expect(new Set(submits).size, 'no client order id submitted twice').toBe(submits.length);
+  const redelivered = new Set(recs.filter((r) => r.type === 'S05.provider' && (r.payload as { possDup?: true; duplicate?: true }).possDup && (r.payload as { duplicate?: true }).duplicate).map((r) => r.seq));
+  const raised = recs.filter((r) => r.type === 'S07.operator' && (r.payload.kind === 'flag' || r.payload.kind === 'incident_opened') && r.causationSeq !== null && redelivered.has(r.causationSeq));
+  expect(raised.map((r) => (r.payload as { code: string }).code), 'no flag or incident from a redelivered message').toEqual([]);
   // 3. Order status follows the provider and never regresses.
   const seen = new Map<string, string>();
   const state = foldJournal([], run.cfg);
@@ -82,10 +90,10 @@ function checkInvariants(run: FaultRun): void {
     }
   }
   for (const o of new Set(folded.execution.orders.values())) {
-    const q = run.venue.queryOrder(run.engine.clock, account, o.clientOrderId);
-    const providerTerminal = q === 'not_found' || !['new', 'partially_filled'].includes(q.status);
-    expect(TERMINAL.has(o.status), `order ${o.clientOrderId}: ours ${o.status}, provider ${q === 'not_found' ? q : q.status}`).toBe(providerTerminal);
-    if (q !== 'not_found' && providerTerminal) expect(o.status, `order ${o.clientOrderId} final status`).toBe(q.status);
+    const q = run.venue.venue.queryOrder(run.engine.clock, account, o.clientOrderId);
+    const providerTerminal = q === null || !['new', 'partially_filled'].includes(q.status);
+    expect(TERMINAL.has(o.status), `order ${o.clientOrderId}: ours ${o.status}, provider ${q === null ? 'not found' : q.status}`).toBe(providerTerminal);
+    if (q !== null && providerTerminal) expect(o.status, `order ${o.clientOrderId} final status`).toBe(q.status);
   }
 }
 
@@ -100,7 +108,7 @@ function foldStep(s: ReturnType<typeof foldJournal>, r: JournalRecord, inst: Ins
 describe('fault properties (real engine, faulty venue, in-memory journal)', () => {
   it('property: any interleaving of provider events with faults converges, with exactly the incidents the faults call for', () => {
     fc.assert(fc.property(caseArb(allKinds), (c) => checkInvariants(runFaultCase(c))), { numRuns: Number(process.env.PROP_RUNS ?? 200) });
-  });
+  }, 120_000);
 
   it('property: fault-free runs and non-truth-changing faults never produce drift', () => {
     const benign = fc.subarray(FAULT_KINDS.filter((k) => !TRUTH_CHANGING.has(k)));
@@ -111,7 +119,7 @@ describe('fault properties (real engine, faulty venue, in-memory journal)', () =
       expect(count(recs, 'incident_opened', 'POSITION_DRIFT')).toBe(0);
       expect(recs.some((r) => r.type === 'S06.reconciliation' && r.payload.kind === 'reconciliation' && r.payload.classification === 'DRIFT')).toBe(false);
     }), { numRuns: Number(process.env.PROP_RUNS ?? 150) });
-  });
+  }, 120_000);
 
   it('property: replaying a faulty run is deterministic — same head hash, and folding its journal gives the engine state', () => {
     fc.assert(fc.property(caseArb(allKinds), (c) => {
@@ -121,10 +129,50 @@ describe('fault properties (real engine, faulty venue, in-memory journal)', () =
       const folded = foldJournal(records(a), a.cfg);
       const inst = a.cfg.instruments[0]!.id;
       const account = a.cfg.accounts[0]!.id;
-      expect(positionView(folded, a.cfg, account, inst)).toEqual(positionView({ ...folded, portfolio: a.engine.portfolio, execution: a.engine.execution }, a.cfg, account, inst));
-      expect([...folded.execution.orders].map(([id, o]) => [id, o.status])).toEqual([...a.engine.execution.orders].map(([id, o]) => [id, o.status]));
+      expect(positionView(folded, a.cfg, account, inst)).toEqual(positionView(a.engine.state, a.cfg, account, inst));
+      expect(folded).toEqual(a.engine.state);
     }), { numRuns: 40 });
-  });
+  }, 60_000);
+
+  // The asynchronous test gateway in front of the same venue: every message late (seeded), reports
+  // of different orders reordered, some delivered twice (PossDup). Same invariants.
+  const behindAsync = (c: FaultCase) => (g: EventTimeGateway) => new AsyncGateway(g, { seed: c.seed ^ 0x2545f491, duplicateProbability: 0.3 });
+  it('property (asynchronous gateway): any interleaving converges with exactly the incidents the faults call for', () => {
+    fc.assert(fc.property(caseArb(allKinds), (c) => checkInvariants(runFaultCase(c, undefined, behindAsync(c)))), { numRuns: Number(process.env.PROP_RUNS ?? 150) });
+  }, 120_000);
+
+  it('property (asynchronous gateway): fault-free runs and non-truth-changing faults never produce drift', () => {
+    const benign = fc.subarray(FAULT_KINDS.filter((k) => !TRUTH_CHANGING.has(k)));
+    fc.assert(fc.property(caseArb(benign), (c) => {
+      const run = runFaultCase(c, undefined, behindAsync(c));
+      checkInvariants(run);
+      expect(count(records(run), 'incident_opened', 'POSITION_DRIFT')).toBe(0);
+    }), { numRuns: Number(process.env.PROP_RUNS ?? 100) });
+  }, 120_000);
+
+  it('property (asynchronous gateway): deterministic for a seed — same head hash twice', () => {
+    fc.assert(fc.property(caseArb(allKinds), (c) => {
+      const a = runFaultCase(c, undefined, behindAsync(c));
+      const b = runFaultCase(c, undefined, behindAsync(c));
+      expect(b.journal.headHash()).toBe(a.journal.headHash());
+      expect(foldJournal(records(a), a.cfg)).toEqual(a.engine.state);
+    }), { numRuns: 30 });
+  }, 60_000);
+
+  // State = fold of the journal: after every step of a run, folding the journal up to that
+  // step's last seq gives exactly the engine's state (links, open requests, queried and
+  // ambiguous orders, passes, incidents, positions), with either gateway.
+  it('property: folding the journal at any seq gives the engine state the run had at that seq', () => {
+    fc.assert(fc.property(caseArb(allKinds), fc.boolean(), (c, async) => {
+      const snapshots: { seq: number; state: unknown }[] = [];
+      const run = runFaultCase(c, undefined, async ? behindAsync(c) : undefined, (engine, recs) => {
+        if (recs.length > 0) snapshots.push({ seq: recs[recs.length - 1]!.seq, state: structuredClone(engine.state) });
+      });
+      const all = records(run);
+      expect(snapshots.length).toBeGreaterThan(5);
+      for (const { seq, state } of snapshots) expect(foldJournal(all, run.cfg, seq), `fold at seq ${seq}`).toEqual(state);
+    }), { numRuns: Number(process.env.PROP_RUNS ?? 40) });
+  }, 120_000);
 
   it('fault matrix: every kind x 3 seeds converges with its incidents', () => {
     const c0: Omit<FaultCase, 'faults' | 'seed'> = {

@@ -2,7 +2,8 @@
 import { parseConfig, type RunConfig } from '../../src/config/load.js';
 import type { ConfigInput } from '../../src/config/schema.js';
 import { Engine } from '../../src/engine/engine.js';
-import { simVenueFor } from '../../src/engine/replay.js';
+import { simGatewayFor } from '../../src/engine/replay.js';
+import { EventTimeLoop } from '../../src/engine/event-loop.js';
 import { MemoryJournal } from '../../src/journal/memory.js';
 import type { MutableBar } from '../../src/marketdata/bar.js';
 
@@ -45,9 +46,10 @@ export function makeBars(cfg: RunConfig, steps: readonly number[], volume = 500)
 
 export function runEngine(cfg: RunConfig, bars: readonly MutableBar[]): { engine: Engine; journal: MemoryJournal } {
   const journal = new MemoryJournal();
-  const engine = new Engine({ config: cfg, journal, provider: simVenueFor(cfg), trackEquity: true });
-  engine.start({ runId: 'test', dataName: 'bars.csv', dataBytes: 0, mode: 'replay', version: 'test' });
-  for (const b of bars) engine.onBar(b);
-  engine.finish({ dataSha256: 'test', lastLine: bars.length + 1 });
+  const engine = new Engine({ config: cfg, journal, trackEquity: true });
+  const loop = new EventTimeLoop(engine, simGatewayFor(cfg));
+  loop.input({ kind: 'start', run: { runId: 'test', dataName: 'bars.csv', dataBytes: 0, mode: 'replay', version: 'test' } });
+  for (const b of bars) loop.bar(b);
+  loop.finish('test', bars.length + 1);
   return { engine, journal };
 }

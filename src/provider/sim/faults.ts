@@ -1,25 +1,25 @@
 /**
- * FaultyVenue: the simulated venue with seeded, deterministic fault injection (DESIGN §7). Every
- * fault it injects is reported through `drainFaults()`, which the engine journals as an S05
- * `fault_injected` record (simulation metadata) before the records the fault affects.
+ * FaultyGateway: seeded, deterministic fault injection as a decorator around the simulated
+ * venue's gateway. The production gateway port knows nothing of it: what it injects is reported
+ * to a separate fault sink (simulation metadata), which the simulation loop journals as an S05
+ * `fault_injected` record before the messages the fault affects.
  *
- * What each kind does at the venue (the engine's reaction is in docs/scenarios.md):
+ * What each kind does (the engine's reaction is in docs/scenarios.md):
  * - drop-ack: the ack is never delivered (the order is accepted and trades normally).
  * - duplicate-fill: a fill is delivered twice with the same execution id.
- * - fill-before-ack: the ack is held back and delivered right after the order's next event (its fill).
+ * - fill-before-ack: the ack is held back and delivered right after the order's next report (its fill).
  * - fill-after-cancel: after accepting a cancel, the venue fills the open quantity anyway, on the
  *   instrument's next bar at its open (position and cash change; the venue keeps status cancelled).
- * - reject: a submit is refused (reason "injected reject") instead of being processed.
- * - unknown-order-at-provider: a fill for a client order id nobody sent (EXT-…) at the bar's close:
- *   the position changes and the fill is delivered.
- * - order-missing-at-provider: the venue silently loses an order right after acking it (before
- *   it can trade): no event; queries answer not_found.
- * - disconnect-with-gap: the request being sent fails with ProviderUnreachableError (it reached
- *   the venue or not: `delivered`, else a seeded choice) and the venue is unreachable for `gapMs`:
- *   every call throws, events produced in the gap are lost (each loss is reported), the venue
- *   keeps trading. No other fault is injected during a gap.
- * - external-position-change: the position changes without any order or event.
- * - stale-snapshot: a position snapshot is answered with the previous answer given (its older asOf).
+ * - reject: a submit is refused at the venue (reason "injected reject") instead of being booked.
+ * - unknown-order-at-provider: a fill for a client order id nobody sent (EXT-…) at the bar's close.
+ * - order-missing-at-provider: the venue silently loses an order right after acking it.
+ * - disconnect-with-gap: the command being sent fails (`send_failed`, after a `link down`); it
+ *   reached the venue or not (`delivered`, else a seeded choice) and the venue is unreachable for
+ *   `gapMs`: every command fails, messages produced in the gap are lost (each loss is reported),
+ *   the venue keeps trading; the link comes back (`link up`) on the first bar or timer after the
+ *   gap. No other fault is injected during a gap.
+ * - external-position-change: the position changes without any order or report.
+ * - stale-snapshot: a positions request is answered with the previous answer given (its older asOf).
  *
  * Choices use one seeded RNG per rule, so adding a rule does not change another rule's choices.
  */
@@ -28,12 +28,27 @@ import { formatSigned, tryParseFixed } from '../../domain/fixed-point.js';
 import type { Instrument } from '../../domain/types.js';
 import type { Bar } from '../../marketdata/bar.js';
 import type { FaultKind } from '../../records/records.js';
-import {
-  ProviderUnreachableError,
-  type CancelRequest, type InjectedFault, type OrderStatusReport, type PositionSnapshot, type ProviderEvent, type ReplaceRequest, type SubmitRequest,
-} from '../port.js';
+import type { EventTimeGateway, ExecutionReportMessage, MessageSink, PositionsMessage, ProviderCommand, ProviderMessage } from '../gateway.js';
 import { DEFAULT_GAP_MS, type FaultPlan, type FaultRule } from './fault-plan.js';
-import { SimVenue, type SimVenueConfig } from './venue.js';
+import { SimGateway } from './gateway.js';
+import { SimVenue, type SimVenueConfig, type VenueExecution } from './venue.js';
+
+/** One fault the decorator injected (simulation metadata, journaled as S05 `fault_injected`). */
+export interface InjectedFault {
+  readonly ts: number;
+  readonly account: string;
+  readonly instrument: string;
+  readonly fault: FaultKind;
+  /** The n-th injection of this kind (1-based); every effect of one fault shares it. */
+  readonly occurrence: number;
+  readonly detail: string;
+  /** Client order id the fault affects, or null (a position change, a disconnect). */
+  readonly affects: string | null;
+  /** The request whose answer the fault changed (a stale snapshot), if any. */
+  readonly requestId?: string;
+}
+
+export type FaultSink = (fault: InjectedFault) => void;
 
 interface ActiveRule {
   readonly rule: FaultRule;
@@ -41,7 +56,6 @@ interface ActiveRule {
   used: number;
 }
 
-/** Where an opportunity happens, for the rule filters. */
 interface Spot {
   readonly ts: number;
   readonly account: string;
@@ -55,7 +69,7 @@ interface Outage {
   readonly occurrence: number;
 }
 
-/** What the fault did to provider truth without an event we count (for tests and the fault matrix). */
+/** What the fault did to provider truth without a report we count (for tests and the fault matrix). */
 export interface TruthChange {
   readonly account: string;
   readonly instrument: string;
@@ -71,46 +85,83 @@ function hashKind(s: string): number {
   return h;
 }
 
+const LINK_RAW = (state: 'up' | 'down') => ({ simulated: true, link: state });
+
 /**
  * @example
- * const venue = new FaultyVenue(simConfig, { seed: 17, rules: [{ kind: 'duplicate-fill', probability: 0.05 }] });
- * const engine = new Engine({ config, journal, provider: venue });
+ * const gw = FaultyGateway.fromConfig(simConfig, { seed: 17, rules: [{ kind: 'duplicate-fill', probability: 0.05 }] });
+ * gw.connectFaults((f) => inbox.push({ kind: 'simulation', fault: f }));
  */
-export class FaultyVenue extends SimVenue {
-  /** Every injection and effect, in order (also journaled through drainFaults). */
+export class FaultyGateway implements EventTimeGateway {
+  readonly name = 'sim+faults';
+  /** Every injection and effect, in order (also reported to the fault sink). */
   readonly log: InjectedFault[] = [];
-  /** Changes of provider truth no counted event explains: external changes, unknown fills, fills lost in a gap. */
+  /** Changes of provider truth no report explains: external changes and fills of orders nobody sent (fills lost in a gap show in status reports). */
   readonly truthChanges: TruthChange[] = [];
+  readonly venue: SimVenue;
 
+  private readonly inner: SimGateway;
   private readonly rules: ActiveRule[];
-  private readonly latencyMs: number;
-  private readonly instrumentsById = new Map<string, Instrument>();
   private readonly defaultAccount: string;
-  private undrained: InjectedFault[] = [];
+  private sink: MessageSink = () => undefined;
+  private faultSink: FaultSink = () => undefined;
   private readonly occurrences = new Map<FaultKind, number>();
   private active = true;
   private now = Number.NEGATIVE_INFINITY;
   private outage: Outage | null = null;
-  /** Internal emissions (phantom fills, released acks) bypass fault rolls. */
-  private bypass = false;
-  private readonly heldAcks = new Map<string, { ev: ProviderEvent }>();
+  /** Execution ids of reports the decorator made itself (phantom and late fills): no dice on them. */
+  private readonly bypass = new Set<string>();
+  private readonly heldAcks = new Map<string, ExecutionReportMessage>();
+  /** Acks whose fate was decided when the venue produced them, by execId. */
+  private readonly ackFate = new Map<string, 'drop' | 'hold'>();
   private lateFills: { account: string; instrument: string; clientOrderId: string; qty: number }[] = [];
-  private readonly lastSnapshot = new Map<string, { asOf: number; list: PositionSnapshot[] }>();
+  private readonly lastSnapshot = new Map<string, PositionsMessage>();
   private externalSeq = 0;
+  private linkSeq = 0;
 
-  constructor(cfg: SimVenueConfig, plan: FaultPlan) {
-    super(cfg);
-    this.latencyMs = cfg.latencyMs;
-    this.defaultAccount = cfg.accounts[0]?.id ?? '';
+  constructor(inner: SimGateway, plan: FaultPlan, defaultAccount: string) {
+    this.inner = inner;
+    this.venue = inner.venue;
+    this.defaultAccount = defaultAccount;
     this.rules = plan.rules.map((rule, i) => ({ rule, rng: seededRng((plan.seed ^ hashKind(`${rule.kind}#${i}`)) >>> 0), used: 0 }));
+    inner.connect((m) => this.fromVenue(m));
+    this.venue.onEmit = (ev) => this.atVenue(ev);
   }
 
-  /** Faults injected since the last call, oldest first. */
-  drainFaults(): InjectedFault[] {
-    if (this.undrained.length === 0) return [];
-    const out = this.undrained;
-    this.undrained = [];
-    return out;
+  /**
+   * The venue is acking an order: the ack's fate is decided now (dropped, held back until the
+   * order's next report, or sent), and a sent ack's order can be lost right away, before any match.
+   */
+  private atVenue(ev: VenueExecution): void {
+    if (ev.report.kind !== 'ack' || this.outage !== null) return;
+    const order = ev.report.clientOrderId;
+    const spot = { ts: ev.ts, account: ev.account, instrument: ev.instrument.id, order };
+    if (this.roll('drop-ack', spot)) {
+      this.recordFault('drop-ack', spot, `ack of ${order} dropped: never delivered`);
+      this.ackFate.set(ev.report.execId, 'drop');
+    } else if (this.roll('fill-before-ack', spot)) {
+      this.recordFault('fill-before-ack', spot, `ack of ${order} held back: delivered after the order's next report`);
+      this.ackFate.set(ev.report.execId, 'hold');
+    } else if (this.roll('order-missing-at-provider', spot) && this.venue.forgetOrder(ev.account, order)) {
+      this.recordFault('order-missing-at-provider', spot, `order ${order} silently lost by the venue right after its ack (no report)`);
+    }
+  }
+
+  static fromConfig(cfg: SimVenueConfig, plan: FaultPlan): FaultyGateway {
+    return new FaultyGateway(SimGateway.fromConfig(cfg), plan, cfg.accounts[0]?.id ?? '');
+  }
+
+  connect(sink: MessageSink): void {
+    this.sink = sink;
+  }
+
+  start(): Promise<void> {
+    return this.inner.start();
+  }
+
+  /** Where injected faults are reported (the simulation loop journals them). */
+  connectFaults(sink: FaultSink): void {
+    this.faultSink = sink;
   }
 
   /**
@@ -119,13 +170,11 @@ export class FaultyVenue extends SimVenue {
    */
   stopFaults(): void {
     this.active = false;
-    this.outage = null;
+    if (this.outage !== null) this.endOutage(this.now);
     this.lateFills = [];
     const held = [...this.heldAcks.values()];
     this.heldAcks.clear();
-    this.bypass = true;
-    for (const h of held) super.emit(h.ev);
-    this.bypass = false;
+    for (const h of held) this.sink(h);
   }
 
   // ------------------------------------------------------------------ dice
@@ -148,113 +197,109 @@ export class FaultyVenue extends SimVenue {
     return null;
   }
 
-  private recordFault(kind: FaultKind, spot: Spot, detail: string, occurrence?: number): number {
+  private recordFault(kind: FaultKind, spot: Spot, detail: string, occurrence?: number, requestId?: string): number {
     const n = occurrence ?? (this.occurrences.get(kind) ?? 0) + 1;
     if (occurrence === undefined) this.occurrences.set(kind, n);
-    const f: InjectedFault = { ts: spot.ts, account: spot.account, instrument: spot.instrument, fault: kind, occurrence: n, detail, affects: spot.order };
-    this.undrained.push(f);
+    const f: InjectedFault = { ts: spot.ts, account: spot.account, instrument: spot.instrument, fault: kind, occurrence: n, detail, affects: spot.order, ...(requestId ? { requestId } : {}) };
     this.log.push(f);
+    this.faultSink(f);
     return n;
   }
 
-  /** Advances the fault clock; an outage ends once time reaches its end. */
+  /** Advances the fault clock; an outage ends (link up) once time reaches its end. */
   private tick(ts: number): void {
     if (ts > this.now) this.now = ts;
-    if (this.outage !== null && this.now >= this.outage.until) this.outage = null;
+    if (this.outage !== null && this.now >= this.outage.until) this.endOutage(this.now);
   }
 
-  private unreachable(op: string): never {
+  private endOutage(ts: number): void {
     const o = this.outage!;
-    throw new ProviderUnreachableError(op, `provider unreachable (${op}): connection lost at ${new Date(o.from).toISOString()}`);
+    this.outage = null;
+    this.sink({ type: 'link', ts, dedupeKey: `link:${++this.linkSeq}`, state: 'up', reason: `reconnected after the outage of ${new Date(o.from).toISOString()}`, raw: LINK_RAW('up') });
   }
 
-  // ------------------------------------------------------------------ requests
-
-  override submit(ts: number, req: SubmitRequest): void {
-    this.request(ts, 'submit', req.account, req.instrument, req.clientOrderId, () => {
-      const spot = { ts, account: req.account, instrument: req.instrument.id, order: req.clientOrderId };
-      if (this.roll('reject', spot)) {
-        this.recordFault('reject', spot, `submit of ${req.clientOrderId} refused by injection`);
-        this.emit({
-          ts: ts + this.latencyMs, account: req.account, instrument: req.instrument.id,
-          payload: { kind: 'reject', clientOrderId: req.clientOrderId, providerOrderId: null, reason: 'injected reject',
-            raw: { MsgType: '8', ExecType: '8', OrdStatus: '8', ClOrdID: req.clientOrderId, OrdRejReason: '99', Text: 'injected reject' } },
-        });
-        return;
-      }
-      super.submit(ts, req);
+  private sendFailed(cmd: ProviderCommand): void {
+    const o = this.outage!;
+    this.sink({
+      type: 'send_failed', ts: cmd.ts, dedupeKey: `failed:${cmd.requestId}`, requestId: cmd.requestId, account: cmd.account, command: cmd.type,
+      clientOrderId: 'clientOrderId' in cmd ? cmd.clientOrderId : null, instrument: 'instrument' in cmd ? cmd.instrument.id : null,
+      reason: `provider unreachable (${cmd.type}): connection lost at ${new Date(o.from).toISOString()}`, raw: { simulated: true, command: cmd.type },
     });
   }
 
-  override replace(ts: number, req: ReplaceRequest): void {
-    this.request(ts, 'replace', req.account, req.instrument, req.clientOrderId, () => super.replace(ts, req));
-  }
+  // ------------------------------------------------------------------ commands
 
-  override cancel(ts: number, req: CancelRequest): void {
-    this.request(ts, 'cancel', req.account, req.instrument, req.clientOrderId, () => super.cancel(ts, req));
-  }
-
-  /** A request: during an outage, or when a disconnect is injected now, it fails ambiguously. */
-  private request(ts: number, op: string, account: string, ins: Instrument, clientOrderId: string, send: () => void): void {
-    this.tick(ts);
-    this.instrumentsById.set(ins.id, ins);
-    const spot = { ts, account, instrument: ins.id, order: clientOrderId };
-    if (this.outage === null) {
+  send(cmd: ProviderCommand): void {
+    this.tick(cmd.ts);
+    const order = 'clientOrderId' in cmd ? cmd.clientOrderId : null;
+    const instrument = 'instrument' in cmd ? cmd.instrument.id : '*';
+    const spot = { ts: cmd.ts, account: cmd.account, instrument, order };
+    const isOrder = cmd.type === 'submit' || cmd.type === 'replace' || cmd.type === 'cancel';
+    if (this.outage !== null) {
+      if (isOrder) this.recordFault('disconnect-with-gap', spot, `${cmd.type} ${order} sent during the outage: never reached the venue`, this.outage.occurrence);
+      this.sendFailed(cmd);
+      return;
+    }
+    if (isOrder) {
       const r = this.roll('disconnect-with-gap', spot);
-      if (r === null) return send();
-      const gap = r.rule.gapMs ?? DEFAULT_GAP_MS;
-      const delivered = r.rule.delivered ?? r.rng.next() < 0.5;
-      const n = this.recordFault('disconnect-with-gap', spot,
-        `connection lost while sending ${op} ${clientOrderId} (${delivered ? 'it reached the venue' : 'it never reached the venue'}); unreachable until ${new Date(ts + gap).toISOString()}`);
-      this.outage = { from: ts, until: ts + gap, occurrence: n };
-      if (delivered) send();
-      this.unreachable(op);
+      if (r !== null) {
+        const gap = r.rule.gapMs ?? DEFAULT_GAP_MS;
+        const delivered = r.rule.delivered ?? r.rng.next() < 0.5;
+        const n = this.recordFault('disconnect-with-gap', spot,
+          `connection lost while sending ${cmd.type} ${order} (${delivered ? 'it reached the venue' : 'it never reached the venue'}); unreachable until ${new Date(cmd.ts + gap).toISOString()}`);
+        this.outage = { from: cmd.ts, until: cmd.ts + gap, occurrence: n };
+        this.sink({ type: 'link', ts: cmd.ts, dedupeKey: `link:${++this.linkSeq}`, state: 'down', reason: `connection lost while sending ${cmd.type}`, raw: LINK_RAW('down') });
+        if (delivered) this.inner.send(cmd);
+        this.sendFailed(cmd);
+        return;
+      }
     }
-    this.recordFault('disconnect-with-gap', spot, `${op} ${clientOrderId} sent during the outage: never reached the venue`, this.outage.occurrence);
-    this.unreachable(op);
+    if (cmd.type === 'submit' && this.roll('reject', spot)) {
+      this.recordFault('reject', spot, `submit of ${cmd.clientOrderId} refused by injection`);
+      this.venue.refuseOnArrival(cmd.ts, { account: cmd.account, instrument: cmd.instrument, clientOrderId: cmd.clientOrderId, side: cmd.side,
+        type: cmd.orderType, timeInForce: cmd.timeInForce, quantity: cmd.quantity, limitPrice: cmd.limitPrice }, 'injected reject');
+      return;
+    }
+    this.inner.send(cmd);
   }
 
-  // ------------------------------------------------------------------ events
+  // ------------------------------------------------------------------ messages from the venue
 
-  protected override emit(ev: ProviderEvent): void {
-    if (this.bypass) return super.emit(ev);
-    const p = ev.payload;
-    const order = p.kind === 'position_report' || p.kind === 'fault_injected' || p.kind === 'status' ? null : p.clientOrderId;
-    if (this.outage !== null && ev.ts >= this.outage.from && ev.ts < this.outage.until) {
-      this.recordFault('disconnect-with-gap', { ts: ev.ts, account: ev.account, instrument: ev.instrument, order },
-        `${p.kind}${p.kind === 'fill' || p.kind === 'partial_fill' ? ` of ${p.lastQty} (${p.execId})` : ''} for ${order ?? '-'} lost in the gap`, this.outage.occurrence);
-      if ((p.kind === 'fill' || p.kind === 'partial_fill') && order !== null) {
-        const ins = this.instrumentsById.get(ev.instrument);
-        const qty = ins ? tryParseFixed(p.lastQty, ins.sizeScale) ?? 0 : 0;
-        this.truthChanges.push({ account: ev.account, instrument: ev.instrument, fault: 'disconnect-with-gap', delta: p.side === 'buy' ? qty : -qty });
-      }
+  private fromVenue(m: ProviderMessage): void {
+    if (m.type === 'positions') return this.answerPositions(m);
+    if (m.type !== 'execution_report') {
+      if (this.outage !== null) return; // an answer produced in the gap never arrives
+      this.sink(m);
       return;
     }
-    const spot = { ts: ev.ts, account: ev.account, instrument: ev.instrument, order };
-    if (p.kind === 'ack') {
-      if (this.roll('drop-ack', spot)) {
-        this.recordFault('drop-ack', spot, `ack of ${p.clientOrderId} dropped: never delivered`);
-        return;
-      }
-      if (this.roll('fill-before-ack', spot)) {
-        this.recordFault('fill-before-ack', spot, `ack of ${p.clientOrderId} held back: delivered after the order's next event`);
-        this.heldAcks.set(keyOf(ev.account, p.clientOrderId), { ev });
-        return;
-      }
-      super.emit(ev);
-      // The venue has booked the order before acking it: it can lose it right away, before any match.
-      if (this.roll('order-missing-at-provider', spot) && this.forgetOrder(ev.account, p.clientOrderId)) {
-        this.recordFault('order-missing-at-provider', spot, `order ${p.clientOrderId} silently lost by the venue right after its ack (no event)`);
-      }
+    const r = m.report;
+    if (this.bypass.delete(r.execId)) {
+      if (this.outage === null) this.sink(m);
       return;
     }
-    super.emit(ev);
-    if (order !== null) this.releaseHeldAck(ev.account, order);
-    if ((p.kind === 'fill' || p.kind === 'partial_fill') && this.roll('duplicate-fill', spot)) {
-      this.recordFault('duplicate-fill', spot, `execution ${p.execId} of ${p.clientOrderId} delivered twice`);
-      super.emit(ev);
-    } else if (p.kind === 'cancelled' && this.leavesOf(ev.account, p.clientOrderId) > 0 && this.roll('fill-after-cancel', spot)) {
-      this.lateFills.push({ account: ev.account, instrument: ev.instrument, clientOrderId: p.clientOrderId, qty: this.leavesOf(ev.account, p.clientOrderId) });
+    const order = r.clientOrderId;
+    if (this.outage !== null && m.ts >= this.outage.from && m.ts < this.outage.until) {
+      const isFill = r.kind === 'fill' || r.kind === 'partial_fill';
+      this.recordFault('disconnect-with-gap', { ts: m.ts, account: m.account, instrument: m.instrument, order },
+        `${r.kind}${isFill ? ` of ${r.lastQty} (${r.execId})` : ''} for ${order} lost in the gap`, this.outage.occurrence);
+      // A lost fill of one of our orders is not drift: the reconnect reconciliation's status report shows it (inferred fill).
+      return;
+    }
+    const spot = { ts: m.ts, account: m.account, instrument: m.instrument, order };
+    if (r.kind === 'ack') {
+      const fate = this.ackFate.get(r.execId);
+      this.ackFate.delete(r.execId);
+      if (fate === 'hold') this.heldAcks.set(keyOf(m.account, order), m);
+      else if (fate !== 'drop') this.sink(m);
+      return;
+    }
+    this.sink(m);
+    this.releaseHeldAck(m.account, order);
+    if ((r.kind === 'fill' || r.kind === 'partial_fill') && this.roll('duplicate-fill', spot)) {
+      this.recordFault('duplicate-fill', spot, `execution ${r.execId} of ${order} delivered twice`);
+      this.sink(m);
+    } else if (r.kind === 'cancelled' && this.venue.leavesOf(m.account, order) > 0 && this.roll('fill-after-cancel', spot)) {
+      this.lateFills.push({ account: m.account, instrument: m.instrument, clientOrderId: order, qty: this.venue.leavesOf(m.account, order) });
     }
   }
 
@@ -262,16 +307,49 @@ export class FaultyVenue extends SimVenue {
     const held = this.heldAcks.get(keyOf(account, clientOrderId));
     if (held === undefined) return;
     this.heldAcks.delete(keyOf(account, clientOrderId));
-    super.emit(held.ev);
+    this.sink(held);
   }
 
-  // ------------------------------------------------------------------ market data
+  private answerPositions(m: PositionsMessage): void {
+    if (this.outage !== null) return;
+    const prev = this.lastSnapshot.get(m.account);
+    if (prev !== undefined && prev.asOf < m.asOf) {
+      const changed = m.positions.find((s) => (prev.positions.find((p) => p.instrument === s.instrument)?.position ?? 0) !== s.position);
+      const spot = { ts: m.ts, account: m.account, instrument: changed?.instrument ?? '*', order: null };
+      if (changed !== undefined && this.roll('stale-snapshot', spot)) {
+        this.recordFault('stale-snapshot', spot, `position snapshot answered from ${new Date(prev.asOf).toISOString()} (asOf ${prev.asOf}) instead of now`, undefined, m.requestId);
+        // The old snapshot, stamped with its time, for every instrument the venue lists now (flat then if absent).
+        this.sink({ ...m, asOf: prev.asOf, positions: m.positions.map((s) => ({ ...s, position: prev.positions.find((p) => p.instrument === s.instrument)?.position ?? 0 })),
+          raw: { ...(m.raw as object), stale: true } });
+        return;
+      }
+    }
+    this.lastSnapshot.set(m.account, m);
+    this.sink(m);
+  }
 
-  override onBar(bar: Bar): void {
+  // ------------------------------------------------------------------ market data and time
+
+  onBar(bar: Bar): void {
     this.tick(bar.ts);
-    this.instrumentsById.set(bar.instrument.id, bar.instrument);
-    super.onBar(bar);
-    if (this.outage !== null || !this.active) return;
+    this.venue.onBar(bar);
+    // What the venue did on the bar passes first (a cancel it accepted may schedule a late fill), then what is injected on it.
+    this.inner.advance(bar.ts);
+    if (this.outage === null && this.active) this.injectOnBar(bar);
+    this.inner.advance(bar.ts);
+  }
+
+  advance(ts: number): void {
+    this.tick(ts);
+    this.inner.advance(ts);
+  }
+
+  /** When the venue next acts without a bar (see SimGateway.venueDueTs). */
+  venueDueTs(): number | null {
+    return this.inner.venueDueTs();
+  }
+
+  private injectOnBar(bar: Bar): void {
     const ins = bar.instrument;
     if (this.lateFills.length > 0) {
       const keep: typeof this.lateFills = [];
@@ -279,9 +357,8 @@ export class FaultyVenue extends SimVenue {
         if (f.instrument !== ins.id) { keep.push(f); continue; }
         const spot = { ts: bar.ts, account: f.account, instrument: f.instrument, order: f.clientOrderId };
         this.recordFault('fill-after-cancel', spot, `${f.clientOrderId} filled for ${formatSigned(f.qty, ins.sizeScale)} after its cancel was accepted`);
-        this.bypass = true;
-        this.forceFill(bar.ts, f.account, f.clientOrderId, f.qty, bar.open);
-        this.bypass = false;
+        const execId = this.venue.forceFill(bar.ts, f.account, f.clientOrderId, f.qty, bar.open);
+        if (execId !== null) this.bypass.add(execId);
       }
       this.lateFills = keep;
     }
@@ -292,18 +369,18 @@ export class FaultyVenue extends SimVenue {
       const delta = this.quantityOf(unknown, ins);
       const n = ++this.externalSeq;
       const id = `EXT-${String(n).padStart(6, '0')}`;
+      const execId = `EX-${String(n).padStart(6, '0')}`;
       this.recordFault('unknown-order-at-provider', { ...spot, order: id }, `fill of ${formatSigned(delta, ins.sizeScale)} for ${id}, an order nobody here sent`);
       this.truthChanges.push({ account, instrument: ins.id, fault: 'unknown-order-at-provider', delta });
-      this.bypass = true;
-      this.bookExternal(bar.ts, account, ins, delta, bar.close, { clientOrderId: id, providerOrderId: `PX-${String(n).padStart(6, '0')}`, execId: `EX-${String(n).padStart(6, '0')}` });
-      this.bypass = false;
+      this.bypass.add(execId);
+      this.venue.bookExternal(bar.ts, account, ins, delta, bar.close, { clientOrderId: id, providerOrderId: `PX-${String(n).padStart(6, '0')}`, execId });
     }
     const external = this.roll('external-position-change', spot);
     if (external) {
       const delta = this.quantityOf(external, ins);
       this.recordFault('external-position-change', spot, `position changed by ${formatSigned(delta, ins.sizeScale)} on ${ins.id} without any order (external trade)`);
       this.truthChanges.push({ account, instrument: ins.id, fault: 'external-position-change', delta });
-      this.bookExternal(bar.ts, account, ins, delta, bar.close, null);
+      this.venue.bookExternal(bar.ts, account, ins, delta, bar.close, null);
     }
   }
 
@@ -314,44 +391,5 @@ export class FaultyVenue extends SimVenue {
     }
     const lots = 1 + (r.rng.nextU32() % 3);
     return (r.rng.nextU32() % 2 === 0 ? 1 : -1) * lots * ins.lot;
-  }
-
-  // ------------------------------------------------------------------ polls and queries
-
-  override poll(ts: number): ProviderEvent[] {
-    this.tick(ts);
-    // In a gap the venue keeps trading on bars; what it emits then is lost in emit().
-    if (this.outage !== null) this.unreachable('poll');
-    return super.poll(ts);
-  }
-
-  override positions(ts: number, account: string): PositionSnapshot[] {
-    this.tick(ts);
-    if (this.outage !== null) this.unreachable('positions');
-    const fresh = super.positions(ts, account).map((s) => ({ ...s, asOf: ts }));
-    const prev = this.lastSnapshot.get(account);
-    if (prev !== undefined && prev.asOf < ts) {
-      const changed = fresh.find((s) => (prev.list.find((p) => p.instrument === s.instrument)?.position ?? 0) !== s.position);
-      if (changed !== undefined && this.roll('stale-snapshot', { ts, account, instrument: changed.instrument, order: null })) {
-        this.recordFault('stale-snapshot', { ts, account, instrument: changed.instrument, order: null },
-          `position snapshot answered from ${new Date(prev.asOf).toISOString()} (asOf ${prev.asOf}) instead of now`);
-        // The old snapshot, stamped with its time, for every instrument the venue lists now (flat then if absent).
-        return fresh.map((s) => ({ ...s, position: prev.list.find((p) => p.instrument === s.instrument)?.position ?? 0, asOf: prev.asOf }));
-      }
-    }
-    this.lastSnapshot.set(account, { asOf: ts, list: fresh });
-    return fresh;
-  }
-
-  override openOrders(ts: number, account: string): OrderStatusReport[] {
-    this.tick(ts);
-    if (this.outage !== null) this.unreachable('openOrders');
-    return super.openOrders(ts, account);
-  }
-
-  override queryOrder(ts: number, account: string, clientOrderId: string): OrderStatusReport | 'not_found' {
-    this.tick(ts);
-    if (this.outage !== null) this.unreachable('queryOrder');
-    return super.queryOrder(ts, account, clientOrderId);
   }
 }

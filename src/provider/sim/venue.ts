@@ -50,16 +50,52 @@ import { mulExact } from '../../domain/fixed-point.js';
 import { feeOf, fmtMoney, fmtPrice, fmtQty, notional } from '../../domain/instrument.js';
 import type { Instrument, OrderType, Side, TimeInForce } from '../../domain/types.js';
 import type { Bar } from '../../marketdata/bar.js';
-import type { ProviderPayload } from '../../records/records.js';
-import type {
-  CancelRequest,
-  MarketDrivenProvider,
-  OrderStatusReport,
-  PositionSnapshot,
-  ProviderEvent,
-  ReplaceRequest,
-  SubmitRequest,
-} from '../port.js';
+import type { ExecutionReport, OrderStatusReport, PositionSnapshot, ProviderOrderStatus } from '../gateway.js';
+
+/** A new order as it reaches the venue (integers at the instrument's scales). */
+export interface SubmitRequest {
+  readonly account: string;
+  readonly instrument: Instrument;
+  readonly clientOrderId: string;
+  readonly side: Side;
+  readonly type: OrderType;
+  readonly timeInForce: TimeInForce;
+  /** Integer at the instrument's sizeScale, > 0. */
+  readonly quantity: number;
+  /** Integer at the instrument's priceScale; null for market orders. */
+  readonly limitPrice: number | null;
+}
+
+/** Cancel/replace: the order known by `origClientOrderId` takes `clientOrderId`, a new total quantity and price. */
+export interface ReplaceRequest {
+  readonly account: string;
+  readonly instrument: Instrument;
+  readonly origClientOrderId: string;
+  readonly clientOrderId: string;
+  /** New total order quantity (includes what is already filled), integer at sizeScale. */
+  readonly quantity: number;
+  readonly limitPrice: number | null;
+}
+
+export interface CancelRequest {
+  readonly account: string;
+  readonly instrument: Instrument;
+  /** The order's current or any earlier client order id. */
+  readonly clientOrderId: string;
+}
+
+/**
+ * One execution report as the venue produced it: the report in integers, plus the venue's own
+ * reject code (FIX OrdRejReason / CxlRejReason) and, for a cancel reject, what it answers.
+ */
+export interface VenueExecution {
+  readonly ts: number;
+  readonly account: string;
+  readonly instrument: Instrument;
+  readonly report: ExecutionReport;
+  readonly rejectCode: string | null;
+  readonly cancelRejectResponseTo: 'cancel' | 'replace' | null;
+}
 
 /** Configuration of a {@link SimVenue}. All amounts are fixed-point integers. */
 export interface SimVenueConfig {
@@ -79,7 +115,7 @@ export interface SimVenueConfig {
   leverage: number;
 }
 
-type OrderStatus = OrderStatusReport['status'];
+type OrderStatus = ProviderOrderStatus;
 
 interface SimOrder {
   /** Acceptance sequence (1-based), the number in the provider order id. */
@@ -97,6 +133,8 @@ interface SimOrder {
   quantity: number;
   limitPrice: number | null;
   cumQty: number;
+  /** Sum of price x quantity over fills (for the average price). */
+  fillValue: number;
   status: OrderStatus;
   /** IOC only: had its one matching opportunity. */
   iocDone: boolean;
@@ -105,7 +143,8 @@ interface SimOrder {
 type PendingRequest =
   | { readonly at: number; readonly seq: number; readonly kind: 'submit'; readonly req: SubmitRequest }
   | { readonly at: number; readonly seq: number; readonly kind: 'replace'; readonly req: ReplaceRequest }
-  | { readonly at: number; readonly seq: number; readonly kind: 'cancel'; readonly req: CancelRequest };
+  | { readonly at: number; readonly seq: number; readonly kind: 'cancel'; readonly req: CancelRequest }
+  | { readonly at: number; readonly seq: number; readonly kind: 'refuse'; readonly req: SubmitRequest; readonly reason: string };
 
 interface AccountState {
   readonly id: string;
@@ -120,20 +159,17 @@ const DAY_MS = 86_400_000;
 
 const isOpen = (s: OrderStatus): boolean => s === 'new' || s === 'partially_filled';
 const keyOf = (account: string, clOrdId: string): string => account + '\u0000' + clOrdId;
-const fixSide = (s: Side): string => (s === 'buy' ? '1' : '2');
-const FIX_ORD_STATUS: Readonly<Record<OrderStatus, string>> = {
-  new: '0',
-  partially_filled: '1',
-  filled: '2',
-  cancelled: '4',
-  rejected: '8',
-  expired: 'C',
-};
 
 function addExact(a: number, b: number): number {
   const r = a + b;
   if (!Number.isSafeInteger(r)) throw new ReckonError('INVARIANT', `fixed-point overflow: ${a} + ${b}`);
   return r;
+}
+
+/** Average fill price at the price scale, rounded half up; null before the first fill. */
+function avgPriceOf(o: SimOrder): number | null {
+  if (o.cumQty === 0) return null;
+  return Math.floor((o.fillValue + Math.floor(o.cumQty / 2)) / o.cumQty);
 }
 
 /** floor(a / b) for a >= 0, b > 0, exact for safe integers. */
@@ -157,8 +193,7 @@ function isPosInt(n: number): boolean {
  * venue.onBar(bar1);                       // ack at bar0.ts + 100, fill at bar1.open + slippage
  * venue.poll(bar1.ts);                     // [ack, fill]
  */
-export class SimVenue implements MarketDrivenProvider {
-  readonly name = 'sim';
+export class SimVenue {
 
   private readonly cfg: SimVenueConfig;
   private readonly accounts = new Map<string, AccountState>();
@@ -179,7 +214,7 @@ export class SimVenue implements MarketDrivenProvider {
 
   private orderSeq = 0;
   private execSeq = 0;
-  private outbox: ProviderEvent[] = [];
+  private outbox: VenueExecution[] = [];
 
   /** @throws ReckonError CONFIG_INVALID on a malformed config. */
   constructor(cfg: SimVenueConfig) {
@@ -223,6 +258,14 @@ export class SimVenue implements MarketDrivenProvider {
     this.enqueue({ at: ts + this.cfg.latencyMs, seq: ++this.requestSeq, kind: 'cancel', req: { ...req } });
   }
 
+  /**
+   * Fault injection only: the submit reaches the venue at ts + latencyMs and is refused there
+   * with `reason`, in order with every other request (no order is booked).
+   */
+  refuseOnArrival(ts: number, req: SubmitRequest, reason: string): void {
+    this.enqueue({ at: ts + this.cfg.latencyMs, seq: ++this.requestSeq, kind: 'refuse', req: { ...req }, reason });
+  }
+
   private enqueue(p: PendingRequest): void {
     if (!Number.isSafeInteger(p.at)) throw new ReckonError('INVARIANT', `sim venue: bad request time ${p.at}`);
     const q = this.pending;
@@ -244,7 +287,8 @@ export class SimVenue implements MarketDrivenProvider {
       this.head++;
       if (p.kind === 'submit') this.processSubmit(p.at, p.req);
       else if (p.kind === 'replace') this.processReplace(p.at, p.req);
-      else this.processCancel(p.at, p.req);
+      else if (p.kind === 'cancel') this.processCancel(p.at, p.req);
+      else this.emitReject(p.at, p.req.account, this.register(p.req.instrument), p.req.clientOrderId, null, p.req.side, p.req.quantity, p.reason, '99');
     }
     if (this.head === q.length && this.head > 0) {
       this.pending = [];
@@ -259,7 +303,7 @@ export class SimVenue implements MarketDrivenProvider {
     const ins = this.register(r.instrument);
     const key = keyOf(r.account, r.clientOrderId);
     if (this.byClOrdId.has(key)) {
-      this.emitReject(at, r.account, ins.id, r.clientOrderId, null, 'duplicate clOrdID', '6');
+      this.emitReject(at, r.account, ins, r.clientOrderId, null, r.side, r.quantity, 'duplicate clOrdID', '6');
       return;
     }
     const seq = ++this.orderSeq;
@@ -277,6 +321,7 @@ export class SimVenue implements MarketDrivenProvider {
       quantity: r.quantity,
       limitPrice: r.limitPrice,
       cumQty: 0,
+      fillValue: 0,
       status: 'new',
       iocDone: false,
     };
@@ -284,7 +329,7 @@ export class SimVenue implements MarketDrivenProvider {
     const reason = this.checkSubmit(r, ins);
     if (reason !== null) {
       order.status = 'rejected';
-      this.emitReject(at, r.account, ins.id, r.clientOrderId, order.providerOrderId, reason, '99');
+      this.emitReject(at, r.account, ins, r.clientOrderId, order.providerOrderId, r.side, r.quantity, reason, '99');
       return;
     }
     const acct = this.accounts.get(r.account)!;
@@ -293,7 +338,7 @@ export class SimVenue implements MarketDrivenProvider {
     }
     if (!acct.seen.includes(ins.index)) acct.seen.push(ins.index);
     this.working[ins.index]!.push(order);
-    this.emitOrderEvent(at, order, 'ack', null, null, '0');
+    this.emitOrderEvent(at, order, 'ack', null, null);
   }
 
   /** Reason text when the submit must be rejected, else null. */
@@ -353,7 +398,7 @@ export class SimVenue implements MarketDrivenProvider {
     const ins = this.register(r.instrument);
     const order = this.byClOrdId.get(keyOf(r.account, r.origClientOrderId));
     const rejectReplace = (reason: string): void =>
-      this.emitCancelReject(at, r.account, order?.instrument.id ?? ins.id, r.clientOrderId, r.origClientOrderId, order, reason, '2');
+      this.emitCancelReject(at, r.account, order?.instrument ?? ins, r.clientOrderId, r.origClientOrderId, order, reason, 'replace');
     if (order === undefined) return rejectReplace('unknown order');
     if (!isOpen(order.status)) return rejectReplace(`order already ${order.status}`);
     if (order.instrument.id !== ins.id) return rejectReplace(`instrument ${ins.id} does not match order instrument ${order.instrument.id}`);
@@ -372,25 +417,25 @@ export class SimVenue implements MarketDrivenProvider {
     order.quantity = r.quantity;
     order.limitPrice = r.limitPrice;
     this.byClOrdId.set(keyOf(r.account, r.clientOrderId), order);
-    this.emitOrderEvent(at, order, 'replaced', null, orig, '5');
+    this.emitOrderEvent(at, order, 'replaced', null, orig);
   }
 
   private processCancel(at: number, r: CancelRequest): void {
     const ins = this.register(r.instrument);
     const order = this.byClOrdId.get(keyOf(r.account, r.clientOrderId));
     if (order === undefined) {
-      this.emitCancelReject(at, r.account, ins.id, r.clientOrderId, r.clientOrderId, undefined, 'unknown order', '1');
+      this.emitCancelReject(at, r.account, ins, r.clientOrderId, r.clientOrderId, undefined, 'unknown order', 'cancel');
       return;
     }
     if (!isOpen(order.status)) {
-      this.emitCancelReject(at, r.account, order.instrument.id, r.clientOrderId, r.clientOrderId, order, `order already ${order.status}`, '1');
+      this.emitCancelReject(at, r.account, order.instrument, r.clientOrderId, r.clientOrderId, order, `order already ${order.status}`, 'cancel');
       return;
     }
     order.status = 'cancelled';
     const list = this.working[order.instrument.index]!;
     const k = list.indexOf(order);
     if (k >= 0) list.splice(k, 1);
-    this.emitOrderEvent(at, order, 'cancelled', null, null, '4');
+    this.emitOrderEvent(at, order, 'cancelled', null, null);
   }
 
   // ------------------------------------------------------------------ market data
@@ -489,6 +534,7 @@ export class SimVenue implements MarketDrivenProvider {
     const n = notional(ins, price, qty);
     const fee = feeOf(n, this.cfg.feeCentiBps);
     o.cumQty += qty;
+    o.fillValue = addExact(o.fillValue, mulExact(price, qty));
     const leaves = o.quantity - o.cumQty;
     o.status = leaves === 0 ? 'filled' : 'partially_filled';
     const acct = this.accounts.get(o.account)!;
@@ -500,155 +546,91 @@ export class SimVenue implements MarketDrivenProvider {
       acct.pos[idx] = addExact(acct.pos[idx]!, -qty);
       acct.cash = addExact(acct.cash, n - fee);
     }
-    const execId = 'E' + String(++this.execSeq).padStart(8, '0');
-    const lastQty = fmtQty(ins, qty);
-    const lastPrice = fmtPrice(ins, price);
-    const cumQty = fmtQty(ins, o.cumQty);
-    const leavesQty = fmtQty(ins, leaves);
-    const feeText = fmtMoney(fee);
     this.emit({
-      ts,
-      account: o.account,
-      instrument: ins.id,
-      payload: {
-        kind: leaves === 0 ? 'fill' : 'partial_fill',
-        clientOrderId: o.clientOrderId,
-        providerOrderId: o.providerOrderId,
-        execId,
-        side: o.side,
-        lastQty,
-        lastPrice,
-        cumQty,
-        leavesQty,
-        fee: feeText,
-        raw: {
-          MsgType: '8',
-          ExecType: 'F',
-          OrdStatus: leaves === 0 ? '2' : '1',
-          ClOrdID: o.clientOrderId,
-          OrderID: o.providerOrderId,
-          ExecID: execId,
-          Side: fixSide(o.side),
-          LastQty: lastQty,
-          LastPx: lastPrice,
-          CumQty: cumQty,
-          LeavesQty: leavesQty,
-          Commission: feeText,
-        },
+      ts, account: o.account, instrument: ins, rejectCode: null, cancelRejectResponseTo: null,
+      report: {
+        kind: leaves === 0 ? 'fill' : 'partial_fill', clientOrderId: o.clientOrderId, origClientOrderId: null,
+        providerOrderId: o.providerOrderId, execId: this.nextExecId(), side: o.side, ordStatus: o.status, orderQty: o.quantity,
+        lastQty: qty, lastPrice: price, cumQty: o.cumQty, leavesQty: leaves, avgPrice: avgPriceOf(o), fee, reason: null,
       },
     });
   }
 
   private expire(ts: number, o: SimOrder, reason: string): void {
     o.status = 'expired';
-    this.emitOrderEvent(ts, o, 'expired', reason, null, 'C');
+    this.emitOrderEvent(ts, o, 'expired', reason, null);
   }
 
   // ------------------------------------------------------------------ events
 
   /**
-   * The one place every venue event passes through before it becomes visible to `poll`.
-   * Fault injection (drop, duplicate, reorder, delay) overrides this in a subclass and calls
-   * `super.emit` for what it lets through.
+   * Fault injection only: sees every report the moment the venue produces it, before the venue
+   * goes on (matching the same bar), e.g. to lose an order right after acking it.
    */
-  protected emit(ev: ProviderEvent): void {
+  onEmit: ((ev: VenueExecution) => void) | null = null;
+
+  /** The one place every venue report passes through before it becomes visible to `poll`. */
+  private emit(ev: VenueExecution): void {
     this.outbox.push(ev);
+    if (this.onEmit !== null) this.onEmit(ev);
   }
 
-  private emitOrderEvent(
-    ts: number,
-    o: SimOrder,
-    kind: 'ack' | 'cancelled' | 'expired' | 'replaced',
-    reason: string | null,
-    origClientOrderId: string | null,
-    execType: string,
-  ): void {
-    const ins = o.instrument;
-    const cumQty = fmtQty(ins, o.cumQty);
-    const leavesQty = fmtQty(ins, isOpen(o.status) ? o.quantity - o.cumQty : 0);
-    const raw: Record<string, string> = {
-      MsgType: '8',
-      ExecType: execType,
-      OrdStatus: FIX_ORD_STATUS[o.status],
-      ClOrdID: o.clientOrderId,
-      OrderID: o.providerOrderId,
-      CumQty: cumQty,
-      LeavesQty: leavesQty,
-    };
-    if (origClientOrderId !== null) raw.OrigClOrdID = origClientOrderId;
-    if (reason !== null) raw.Text = reason;
+  /** Execution ids of every report the venue sends (FIX ExecID): E00000001, E00000002, ... */
+  private nextExecId(): string {
+    return 'E' + String(++this.execSeq).padStart(8, '0');
+  }
+
+  private emitOrderEvent(ts: number, o: SimOrder, kind: 'ack' | 'cancelled' | 'expired' | 'replaced', reason: string | null, origClientOrderId: string | null): void {
     this.emit({
-      ts,
-      account: o.account,
-      instrument: ins.id,
-      payload: { kind, clientOrderId: o.clientOrderId, providerOrderId: o.providerOrderId, cumQty, leavesQty, reason, origClientOrderId, raw },
+      ts, account: o.account, instrument: o.instrument, rejectCode: null, cancelRejectResponseTo: null,
+      report: {
+        kind, clientOrderId: o.clientOrderId, origClientOrderId, providerOrderId: o.providerOrderId, execId: this.nextExecId(),
+        side: o.side, ordStatus: o.status, orderQty: o.quantity, lastQty: 0, lastPrice: 0, cumQty: o.cumQty,
+        leavesQty: isOpen(o.status) ? o.quantity - o.cumQty : 0, avgPrice: avgPriceOf(o), fee: 0, reason,
+      },
     });
   }
 
   private emitReject(
-    ts: number,
-    account: string,
-    instrument: string,
-    clientOrderId: string,
-    providerOrderId: string | null,
-    reason: string,
-    ordRejReason: string,
+    ts: number, account: string, instrument: Instrument, clientOrderId: string, providerOrderId: string | null,
+    side: Side, quantity: number, reason: string, ordRejReason: string,
   ): void {
     this.emit({
-      ts,
-      account,
-      instrument,
-      payload: {
-        kind: 'reject',
-        clientOrderId,
-        providerOrderId,
-        reason,
-        raw: {
-          MsgType: '8',
-          ExecType: '8',
-          OrdStatus: '8',
-          ClOrdID: clientOrderId,
-          OrderID: providerOrderId ?? 'NONE',
-          OrdRejReason: ordRejReason,
-          Text: reason,
-        },
+      ts, account, instrument, rejectCode: ordRejReason, cancelRejectResponseTo: null,
+      report: {
+        kind: 'reject', clientOrderId, origClientOrderId: null, providerOrderId, execId: this.nextExecId(), side, ordStatus: 'rejected',
+        orderQty: quantity, lastQty: 0, lastPrice: 0, cumQty: 0, leavesQty: 0, avgPrice: null, fee: 0, reason,
       },
     });
   }
 
   private emitCancelReject(
-    ts: number,
-    account: string,
-    instrument: string,
-    clientOrderId: string,
-    origClientOrderId: string,
-    order: SimOrder | undefined,
-    reason: string,
-    responseTo: '1' | '2',
+    ts: number, account: string, instrument: Instrument, clientOrderId: string, origClientOrderId: string,
+    order: SimOrder | undefined, reason: string, responseTo: 'cancel' | 'replace',
   ): void {
-    const payload: ProviderPayload = {
-      kind: 'cancel_reject',
-      clientOrderId,
-      providerOrderId: order?.providerOrderId ?? null,
-      reason,
-      raw: {
-        MsgType: '9',
-        ClOrdID: clientOrderId,
-        OrigClOrdID: origClientOrderId,
-        OrderID: order?.providerOrderId ?? 'NONE',
-        OrdStatus: order === undefined ? '8' : FIX_ORD_STATUS[order.status],
-        CxlRejResponseTo: responseTo,
-        Text: reason,
+    this.emit({
+      ts, account, instrument, rejectCode: order === undefined ? '1' : '0', cancelRejectResponseTo: responseTo,
+      report: {
+        kind: 'cancel_reject', clientOrderId, origClientOrderId, providerOrderId: order?.providerOrderId ?? null, execId: this.nextExecId(),
+        side: order?.side ?? null, ordStatus: order === undefined ? 'rejected' : order.status, orderQty: order?.quantity ?? null,
+        lastQty: 0, lastPrice: 0, cumQty: order?.cumQty ?? 0, leavesQty: order && isOpen(order.status) ? order.quantity - order.cumQty : 0,
+        avgPrice: order ? avgPriceOf(order) : null, fee: 0, reason,
       },
-    };
-    this.emit({ ts, account, instrument, payload });
+    });
+  }
+
+  /** The earliest time something happens without a bar: a request taking effect, or an event due (null: none). */
+  nextEventTs(): number | null {
+    let t = this.head < this.pending.length ? this.pending[this.head]!.at : Number.POSITIVE_INFINITY;
+    for (const ev of this.outbox) if (ev.ts < t) t = ev.ts;
+    return t === Number.POSITIVE_INFINITY ? null : t;
   }
 
   /**
    * Returns and removes every event with ts <= `ts`, in the order the venue produced them, after
    * processing the requests that became effective by `ts`.
    */
-  poll(ts: number): ProviderEvent[] {
+  poll(ts: number): VenueExecution[] {
     this.processDue(ts);
     const out = this.outbox;
     if (out.length === 0) return [];
@@ -663,8 +645,8 @@ export class SimVenue implements MarketDrivenProvider {
       this.outbox = [];
       return out;
     }
-    const due: ProviderEvent[] = [];
-    const later: ProviderEvent[] = [];
+    const due: VenueExecution[] = [];
+    const later: VenueExecution[] = [];
     for (const ev of out) (ev.ts <= ts ? due : later).push(ev);
     this.outbox = later;
     return due;
@@ -690,11 +672,16 @@ export class SimVenue implements MarketDrivenProvider {
     return found.sort((a, b) => a.seq - b.seq).map((o) => this.report(o));
   }
 
-  /** One order by its current or any earlier clOrdID, or 'not_found' if the venue never received it. */
-  queryOrder(ts: number, account: string, clientOrderId: string): OrderStatusReport | 'not_found' {
+  /** One order by its current or any earlier clOrdID, or null if the venue never received it. */
+  queryOrder(ts: number, account: string, clientOrderId: string): OrderStatusReport | null {
     this.processDue(ts);
     const o = this.byClOrdId.get(keyOf(account, clientOrderId));
-    return o === undefined ? 'not_found' : this.report(o);
+    return o === undefined ? null : this.report(o);
+  }
+
+  /** Moves the venue's clock to `ts` without a bar: requests due by then are processed. */
+  advance(ts: number): void {
+    this.processDue(ts);
   }
 
   private report(o: SimOrder): OrderStatusReport {
@@ -708,6 +695,7 @@ export class SimVenue implements MarketDrivenProvider {
       quantity: o.quantity,
       cumQty: o.cumQty,
       leavesQty: isOpen(o.status) ? o.quantity - o.cumQty : 0,
+      avgPrice: avgPriceOf(o) ?? 0,
     };
   }
 
@@ -730,31 +718,33 @@ export class SimVenue implements MarketDrivenProvider {
   // ------------------------------------------------------------------ fault-injection hooks
 
   /**
-   * Fault injection (subclasses only): books a fill on an order the venue knows, whatever its
+   * Fault injection only: books a fill on an order the venue knows, whatever its
    * status, and emits it. A terminal order keeps its status (the venue accepted the cancel, then
-   * the fill it had in flight landed). Returns false when the order is unknown or too small.
+   * the fill it had in flight landed).
+   *
+   * Returns the fill's execution id, or null when the order is unknown or too small.
    *
    * @example
-   * this.forceFill(bar.ts, 'A1', 'intent-001.1', 5, bar.open); // fill after cancel
+   * venue.forceFill(bar.ts, 'A1', 'intent-001.1', 5, bar.open); // fill after cancel
    */
-  protected forceFill(ts: number, account: string, clientOrderId: string, qty: number, price: number): boolean {
+  forceFill(ts: number, account: string, clientOrderId: string, qty: number, price: number): string | null {
     const o = this.byClOrdId.get(keyOf(account, clientOrderId));
-    if (o === undefined || qty <= 0 || o.cumQty + qty > o.quantity) return false;
+    if (o === undefined || qty <= 0 || o.cumQty + qty > o.quantity) return null;
     const status = o.status;
     this.fill(ts, o, qty, price);
     if (!isOpen(status)) o.status = status;
-    return true;
+    return 'E' + String(this.execSeq).padStart(8, '0');
   }
 
   /**
-   * Fault injection (subclasses only): changes an account's position without any order of ours
+   * Fault injection only: changes an account's position without any order of ours
    * (an external trade). With `phantom`, also emits a fill for that client order id, which the
    * client never sent (an unknown order at the provider).
    *
    * @example
-   * this.bookExternal(bar.ts, 'A1', ALPHA, +3, bar.close, null); // silent external position change
+   * venue.bookExternal(bar.ts, 'A1', ALPHA, +3, bar.close, null); // silent external position change
    */
-  protected bookExternal(
+  bookExternal(
     ts: number, account: string, ins: Instrument, delta: number, price: number,
     phantom: { clientOrderId: string; providerOrderId: string; execId: string } | null,
   ): void {
@@ -766,27 +756,22 @@ export class SimVenue implements MarketDrivenProvider {
     acct.pos[ins.index] = addExact(acct.pos[ins.index]!, delta);
     acct.cash = addExact(acct.cash, -notional(ins, price, delta));
     if (phantom === null) return;
-    const side: Side = delta > 0 ? 'buy' : 'sell';
-    const qty = fmtQty(ins, Math.abs(delta));
-    const px = fmtPrice(ins, price);
+    const qty = Math.abs(delta);
     this.emit({
-      ts, account, instrument: ins.id,
-      payload: {
-        kind: 'fill', clientOrderId: phantom.clientOrderId, providerOrderId: phantom.providerOrderId, execId: phantom.execId,
-        side, lastQty: qty, lastPrice: px, cumQty: qty, leavesQty: fmtQty(ins, 0), fee: fmtMoney(0),
-        raw: {
-          MsgType: '8', ExecType: 'F', OrdStatus: '2', ClOrdID: phantom.clientOrderId, OrderID: phantom.providerOrderId,
-          ExecID: phantom.execId, Side: fixSide(side), LastQty: qty, LastPx: px, CumQty: qty, LeavesQty: fmtQty(ins, 0),
-        },
+      ts, account, instrument: ins, rejectCode: null, cancelRejectResponseTo: null,
+      report: {
+        kind: 'fill', clientOrderId: phantom.clientOrderId, origClientOrderId: null, providerOrderId: phantom.providerOrderId, execId: phantom.execId,
+        side: delta > 0 ? 'buy' : 'sell', ordStatus: 'filled', orderQty: qty, lastQty: qty, lastPrice: price, cumQty: qty, leavesQty: 0,
+        avgPrice: price, fee: 0, reason: null,
       },
     });
   }
 
   /**
-   * Fault injection (subclasses only): the venue silently loses an order — no event; it is no
+   * Fault injection only: the venue silently loses an order — no event; it is no
    * longer working, and queries answer 'not_found' for all its client order ids.
    */
-  protected forgetOrder(account: string, clientOrderId: string): boolean {
+  forgetOrder(account: string, clientOrderId: string): boolean {
     const o = this.byClOrdId.get(keyOf(account, clientOrderId));
     if (o === undefined) return false;
     for (const [k, v] of this.byClOrdId) if (v === o) this.byClOrdId.delete(k);
@@ -796,8 +781,8 @@ export class SimVenue implements MarketDrivenProvider {
     return true;
   }
 
-  /** Fault injection (subclasses only): leaves quantity of an order the venue knows, or 0. */
-  protected leavesOf(account: string, clientOrderId: string): number {
+  /** Fault injection only: leaves quantity of an order the venue knows, or 0. */
+  leavesOf(account: string, clientOrderId: string): number {
     const o = this.byClOrdId.get(keyOf(account, clientOrderId));
     return o === undefined ? 0 : o.quantity - o.cumQty;
   }

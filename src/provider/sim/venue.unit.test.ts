@@ -3,8 +3,15 @@ import fc from 'fast-check';
 import { makeInstrument } from '../../domain/instrument.js';
 import type { Instrument, OrderType, Side, TimeInForce } from '../../domain/types.js';
 import type { Bar } from '../../marketdata/bar.js';
-import type { ProviderEvent, SubmitRequest } from '../port.js';
-import { SimVenue, type SimVenueConfig } from './venue.js';
+import type { ProviderPayload } from '../../records/records.js';
+import { reportPayload } from '../../execution/provider-events.js';
+import { executionMessage } from './encode.js';
+import { SimVenue, type SimVenueConfig, type SubmitRequest, type VenueExecution } from './venue.js';
+
+/** A venue report as the engine journals it (exact decimals, raw FIX-style body), for readable expectations. */
+interface ProviderEvent { readonly ts: number; readonly account: string; readonly instrument: string; readonly payload: ProviderPayload }
+const view = (ev: VenueExecution): ProviderEvent => ({ ts: ev.ts, account: ev.account, instrument: ev.instrument.id, payload: reportPayload(ev.report, ev.instrument, executionMessage(ev).raw, ev.ts) });
+const poll = (v: SimVenue, ts: number): ProviderEvent[] => v.poll(ts).map(view);
 
 const ALPHA = makeInstrument('FIX-ALPHA', 0, '0.01', '1');
 const BRAVO = makeInstrument('FIX-BRAVO', 1, '0.05', '1');
@@ -69,10 +76,10 @@ describe('SimVenue', () => {
       v.onBar(bar(ALPHA, T0, { open: 10000 }));
       v.submit(T0, order({ clientOrderId: 'c1', quantity: 10 }));
 
-      expect(v.poll(T0 + 99)).toEqual([]);
-      expect(v.queryOrder(T0 + 99, 'A1', 'c1')).toBe('not_found');
+      expect(poll(v, T0 + 99)).toEqual([]);
+      expect(v.queryOrder(T0 + 99, 'A1', 'c1')).toBeNull();
 
-      expect(v.poll(T0 + 100)).toEqual([
+      expect(poll(v, T0 + 100)).toEqual([
         {
           ts: T0 + 100,
           account: 'A1',
@@ -81,17 +88,19 @@ describe('SimVenue', () => {
             kind: 'ack',
             clientOrderId: 'c1',
             providerOrderId: 'P00000001',
+            execId: 'E00000001',
             cumQty: '0',
             leavesQty: '10',
             reason: null,
             origClientOrderId: null,
-            raw: { MsgType: '8', ExecType: '0', OrdStatus: '0', ClOrdID: 'c1', OrderID: 'P00000001', CumQty: '0', LeavesQty: '10' },
+            raw: { MsgType: '8', ExecType: '0', OrdStatus: '0', ClOrdID: 'c1', OrderID: 'P00000001', ExecID: 'E00000001', Account: 'A1', Symbol: 'FIX-ALPHA',
+              Side: '1', OrderQty: '10', CumQty: '0', LeavesQty: '10' },
           },
         },
       ]);
       expect(v.queryOrder(T0 + 100, 'A1', 'c1')).toEqual({
         account: 'A1', instrument: 'FIX-ALPHA', clientOrderId: 'c1', providerOrderId: 'P00000001',
-        side: 'buy', status: 'new', quantity: 10, cumQty: 0, leavesQty: 10,
+        side: 'buy', status: 'new', quantity: 10, cumQty: 0, leavesQty: 10, avgPrice: 0,
       });
     });
 
@@ -100,7 +109,7 @@ describe('SimVenue', () => {
       v.onBar(bar(ALPHA, T0, { open: 10000 }));
       v.submit(T0, order({ clientOrderId: 'c1' }));
       v.onBar(bar(ALPHA, T0 + MIN, { open: 10010 }));
-      const evs = v.poll(T0 + MIN);
+      const evs = poll(v, T0 + MIN);
       expect(evs.map((e) => [e.ts, e.payload.kind])).toEqual([[T0 + 100, 'ack'], [T0 + MIN, 'fill']]);
     });
   });
@@ -122,9 +131,9 @@ describe('SimVenue', () => {
       const fills = (evs: ProviderEvent[]): [string, string][] =>
         evs.flatMap((e) => (e.payload.kind === 'fill' ? [[e.payload.clientOrderId, e.payload.lastPrice] as [string, string]] : []));
       // 5 bps of 100.00 = 0.05 exactly: buy 100.05, sell 99.95.
-      expect(fills(v.poll(T0 + MIN))).toEqual([['a-buy', '100.05'], ['a-sell', '99.95']]);
+      expect(fills(poll(v, T0 + MIN))).toEqual([['a-buy', '100.05'], ['a-sell', '99.95']]);
       // 3 bps of 250.00 = 0.075 -> ceil 0.08 -> up to the 0.05 grid = 0.10: buy 250.10, sell 249.90.
-      expect(fills(v3.poll(T0 + MIN))).toEqual([['b-buy', '250.10'], ['b-sell', '249.90']]);
+      expect(fills(poll(v3, T0 + MIN))).toEqual([['b-buy', '250.10'], ['b-sell', '249.90']]);
     });
 
     it('when an order becomes effective exactly at a bar ts, then it misses that bar and fills at the next one', () => {
@@ -132,9 +141,9 @@ describe('SimVenue', () => {
       v.onBar(bar(ALPHA, T0, { open: 10000 }));
       v.submit(T0, order({ clientOrderId: 'c1' }));
       v.onBar(bar(ALPHA, T0 + MIN, { open: 10100 }));
-      expect(kinds(v.poll(T0 + MIN))).toEqual(['ack']);
+      expect(kinds(poll(v, T0 + MIN))).toEqual(['ack']);
       v.onBar(bar(ALPHA, T0 + 2 * MIN, { open: 10200 }));
-      const [fill] = v.poll(T0 + 2 * MIN);
+      const [fill] = poll(v, T0 + 2 * MIN);
       expect(fill?.payload).toMatchObject({ kind: 'fill', lastPrice: '102.00', lastQty: '10' });
     });
   });
@@ -145,12 +154,12 @@ describe('SimVenue', () => {
       v.onBar(bar(ALPHA, T0, { open: 10000 }));
       v.submit(T0, order({ clientOrderId: 'big', quantity: 250, timeInForce: 'GTC' }));
       for (let k = 1; k <= 4; k++) v.onBar(bar(ALPHA, T0 + k * MIN, { open: 10000 + k, volume: 1000 }));
-      const evs = v.poll(T0 + 4 * MIN);
+      const evs = poll(v, T0 + 4 * MIN);
       expect(evs.map((e) => e.payload)).toMatchObject([
-        { kind: 'ack', leavesQty: '250' },
-        { kind: 'partial_fill', execId: 'E00000001', lastQty: '100', lastPrice: '100.01', cumQty: '100', leavesQty: '150' },
-        { kind: 'partial_fill', execId: 'E00000002', lastQty: '100', lastPrice: '100.02', cumQty: '200', leavesQty: '50' },
-        { kind: 'fill', execId: 'E00000003', lastQty: '50', lastPrice: '100.03', cumQty: '250', leavesQty: '0' },
+        { kind: 'ack', execId: 'E00000001', leavesQty: '250' },
+        { kind: 'partial_fill', execId: 'E00000002', lastQty: '100', lastPrice: '100.01', cumQty: '100', leavesQty: '150' },
+        { kind: 'partial_fill', execId: 'E00000003', lastQty: '100', lastPrice: '100.02', cumQty: '200', leavesQty: '50' },
+        { kind: 'fill', execId: 'E00000004', lastQty: '50', lastPrice: '100.03', cumQty: '250', leavesQty: '0' },
       ]);
       const sum = evs.reduce((s, e) => s + (e.payload.kind === 'fill' || e.payload.kind === 'partial_fill' ? Number(e.payload.lastQty) : 0), 0);
       expect(sum).toBe(250);
@@ -164,7 +173,7 @@ describe('SimVenue', () => {
       v.onBar(bar(DELTA, T0 + MIN, { open: 12000, volume: 5500 }));
       v.onBar(bar(DELTA, T0 + 2 * MIN, { open: 12000, volume: 0 }));
       v.onBar(bar(DELTA, T0 + 3 * MIN, { open: 12000, volume: 999 }));
-      expect(v.poll(T0 + 3 * MIN).map((e) => e.payload)).toMatchObject([
+      expect(poll(v, T0 + 3 * MIN).map((e) => e.payload)).toMatchObject([
         { kind: 'ack' },
         { kind: 'partial_fill', lastQty: '500', cumQty: '500', leavesQty: '500' },
       ]);
@@ -178,17 +187,17 @@ describe('SimVenue', () => {
       v.submit(T0, order({ clientOrderId: 'lb', type: 'limit', limitPrice: 9950, timeInForce: 'GTC' }));
       v.submit(T0, order({ clientOrderId: 'lb2', type: 'limit', limitPrice: 9950, timeInForce: 'GTC' }));
       v.onBar(bar(ALPHA, T0 + MIN, { open: 10000, low: 9960, high: 10020 }));
-      expect(kinds(v.poll(T0 + MIN))).toEqual(['ack', 'ack']);
+      expect(kinds(poll(v, T0 + MIN))).toEqual(['ack', 'ack']);
       v.cancel(T0 + MIN, { account: 'A1', instrument: ALPHA, clientOrderId: 'lb2' });
       v.onBar(bar(ALPHA, T0 + 2 * MIN, { open: 9980, low: 9940, high: 9990 }));
-      expect(v.poll(T0 + 2 * MIN).map((e) => e.payload)).toMatchObject([
+      expect(poll(v, T0 + 2 * MIN).map((e) => e.payload)).toMatchObject([
         { kind: 'cancelled', clientOrderId: 'lb2' },
         { kind: 'fill', clientOrderId: 'lb', lastPrice: '99.50' },
       ]);
       // Gap down through the limit: the buy gets the better open.
       v.submit(T0 + 2 * MIN, order({ clientOrderId: 'lb3', type: 'limit', limitPrice: 9950 }));
       v.onBar(bar(ALPHA, T0 + 3 * MIN, { open: 9900, low: 9890, high: 9920 }));
-      expect(v.poll(T0 + 3 * MIN).map((e) => e.payload)).toMatchObject([{ kind: 'ack' }, { kind: 'fill', lastPrice: '99.00' }]);
+      expect(poll(v, T0 + 3 * MIN).map((e) => e.payload)).toMatchObject([{ kind: 'ack' }, { kind: 'fill', lastPrice: '99.00' }]);
     });
 
     it('when a sell limit is reached, then it fills at max(limit, open)', () => {
@@ -197,9 +206,9 @@ describe('SimVenue', () => {
       v.submit(T0, order({ clientOrderId: 'ls', side: 'sell', type: 'limit', limitPrice: 10050 }));
       v.submit(T0, order({ clientOrderId: 'ls2', side: 'sell', type: 'limit', limitPrice: 10050 }));
       v.onBar(bar(ALPHA, T0 + MIN, { open: 10000, high: 10049, low: 9990 }));
-      expect(kinds(v.poll(T0 + MIN))).toEqual(['ack', 'ack']);
+      expect(kinds(poll(v, T0 + MIN))).toEqual(['ack', 'ack']);
       v.onBar(bar(ALPHA, T0 + 2 * MIN, { open: 10100, high: 10120, low: 10080 }));
-      expect(v.poll(T0 + 2 * MIN).map((e) => e.payload)).toMatchObject([
+      expect(poll(v, T0 + 2 * MIN).map((e) => e.payload)).toMatchObject([
         { kind: 'fill', clientOrderId: 'ls', lastPrice: '101.00', side: 'sell' },
         { kind: 'fill', clientOrderId: 'ls2', lastPrice: '101.00', side: 'sell' },
       ]);
@@ -214,7 +223,7 @@ describe('SimVenue', () => {
       v.submit(T0, order({ clientOrderId: 'ioc', quantity: 300, timeInForce: 'IOC' }));
       v.onBar(bar(ALPHA, T0 + MIN, { open: 10000, volume: 1000 }));
       v.onBar(bar(ALPHA, T0 + 2 * MIN, { open: 10000, volume: 1000 }));
-      expect(v.poll(T0 + 2 * MIN).map((e) => [e.ts, e.payload])).toMatchObject([
+      expect(poll(v, T0 + 2 * MIN).map((e) => [e.ts, e.payload])).toMatchObject([
         [T0 + 100, { kind: 'ack' }],
         [T0 + MIN, { kind: 'partial_fill', lastQty: '100', cumQty: '100', leavesQty: '200' }],
         [T0 + MIN, { kind: 'expired', cumQty: '100', leavesQty: '0', reason: 'IOC remainder cancelled' }],
@@ -227,7 +236,7 @@ describe('SimVenue', () => {
       v.onBar(bar(ALPHA, T0, { open: 10000 }));
       v.submit(T0, order({ clientOrderId: 'ioc', type: 'limit', limitPrice: 9000, timeInForce: 'IOC' }));
       v.onBar(bar(ALPHA, T0 + MIN, { open: 10000 }));
-      expect(v.poll(T0 + MIN).map((e) => e.payload)).toMatchObject([
+      expect(poll(v, T0 + MIN).map((e) => e.payload)).toMatchObject([
         { kind: 'ack' },
         { kind: 'expired', cumQty: '0', leavesQty: '0', reason: 'IOC remainder cancelled' },
       ]);
@@ -241,9 +250,9 @@ describe('SimVenue', () => {
       v.submit(T0, order({ clientOrderId: 'day', type: 'limit', limitPrice: 9000, timeInForce: 'DAY' }));
       v.submit(T0, order({ clientOrderId: 'gtc', type: 'limit', limitPrice: 9000, timeInForce: 'GTC' }));
       v.onBar(bar(ALPHA, NEXT_DAY - MIN, { open: 10000 }));
-      expect(kinds(v.poll(NEXT_DAY - MIN))).toEqual(['ack', 'ack']);
+      expect(kinds(poll(v, NEXT_DAY - MIN))).toEqual(['ack', 'ack']);
       v.onBar(bar(ALPHA, NEXT_DAY, { open: 8900, low: 8800 }));
-      expect(v.poll(NEXT_DAY)).toMatchObject([
+      expect(poll(v, NEXT_DAY)).toMatchObject([
         { ts: NEXT_DAY, payload: { kind: 'expired', clientOrderId: 'day', reason: 'DAY order expired at end of day', cumQty: '0', leavesQty: '0' } },
         { ts: NEXT_DAY, payload: { kind: 'fill', clientOrderId: 'gtc', lastPrice: '89.00' } },
       ]);
@@ -259,7 +268,7 @@ describe('SimVenue', () => {
     };
     const rejectOf = (v: SimVenue, req: SubmitRequest, now = T0): unknown => {
       v.submit(now, req);
-      const evs = v.poll(now + 100);
+      const evs = poll(v, now + 100);
       expect(kinds(evs)).toEqual(['reject']);
       return evs[0]!.payload;
     };
@@ -270,8 +279,11 @@ describe('SimVenue', () => {
         kind: 'reject',
         clientOrderId: 'r1',
         providerOrderId: 'P00000001',
+        execId: 'E00000001',
+        origClientOrderId: null,
         reason: 'quantity 600 above venue maximum 500',
-        raw: { MsgType: '8', ExecType: '8', OrdStatus: '8', ClOrdID: 'r1', OrderID: 'P00000001', OrdRejReason: '99', Text: 'quantity 600 above venue maximum 500' },
+        raw: { MsgType: '8', ExecType: '8', OrdStatus: '8', ClOrdID: 'r1', OrderID: 'P00000001', ExecID: 'E00000001', Account: 'A1', Symbol: 'FIX-ALPHA', Side: '1',
+          OrderQty: '600', CumQty: '0', LeavesQty: '0', OrdRejReason: '99', Text: 'quantity 600 above venue maximum 500' },
       });
       expect(v.queryOrder(T0 + 100, 'A1', 'r1')).toMatchObject({ status: 'rejected', cumQty: 0, leavesQty: 0 });
     });
@@ -295,15 +307,15 @@ describe('SimVenue', () => {
       const v = setup({ accounts: [{ id: 'A1', startingCash: 1000 * MONEY }], leverage: 2, maxOrderQty: new Map() });
       v.submit(T0, order({ clientOrderId: 'ok', quantity: 15 })); // 1500.00 at last close 100.00
       v.submit(T0, order({ clientOrderId: 'big', quantity: 6 })); // processed before any fill: 600.00 alone is fine
-      expect(kinds(v.poll(T0 + 100))).toEqual(['ack', 'ack']);
+      expect(kinds(poll(v, T0 + 100))).toEqual(['ack', 'ack']);
       v.onBar(bar(ALPHA, T0 + MIN, { open: 10000 }));
-      v.poll(T0 + MIN);
+      poll(v, T0 + MIN);
       // Now long 21 @ 100.00: cash -1100.00, equity 1000.00, buying power 2000.00, gross 2100.00.
       expect(rejectOf(v, order({ clientOrderId: 'more', type: 'limit', limitPrice: 10000, quantity: 1 }), T0 + MIN)).toMatchObject({
         reason: 'insufficient buying power: gross exposure 2200.000000 above buying power 2000.000000',
       });
       v.submit(T0 + MIN, order({ clientOrderId: 'reduce', side: 'sell', quantity: 5 }));
-      expect(kinds(v.poll(T0 + MIN + 100))).toEqual(['ack']);
+      expect(kinds(poll(v, T0 + MIN + 100))).toEqual(['ack']);
       expect(v.cash('A1')).toBe(-1100 * MONEY);
     });
 
@@ -311,14 +323,14 @@ describe('SimVenue', () => {
       const v = setup();
       v.submit(T0, order({ clientOrderId: 'dup', quantity: 10 }));
       v.submit(T0, order({ clientOrderId: 'dup', quantity: 20 }));
-      expect(v.poll(T0 + 100).map((e) => e.payload)).toMatchObject([
+      expect(poll(v, T0 + 100).map((e) => e.payload)).toMatchObject([
         { kind: 'ack', clientOrderId: 'dup', providerOrderId: 'P00000001' },
         { kind: 'reject', clientOrderId: 'dup', providerOrderId: null, reason: 'duplicate clOrdID', raw: { OrdRejReason: '6' } },
       ]);
       expect(v.queryOrder(T0 + 100, 'A1', 'dup')).toMatchObject({ status: 'new', quantity: 10 });
       // Another account may use the same text.
       v.submit(T0 + 100, order({ account: 'A2', clientOrderId: 'dup' }));
-      expect(kinds(v.poll(T0 + 200))).toEqual(['ack']);
+      expect(kinds(poll(v, T0 + 200))).toEqual(['ack']);
     });
   });
 
@@ -330,7 +342,7 @@ describe('SimVenue', () => {
       v.onBar(bar(ALPHA, T0 + MIN, { open: 10000, volume: 1000 }));
       v.cancel(T0 + MIN, { account: 'A1', instrument: ALPHA, clientOrderId: 'c1' });
       v.onBar(bar(ALPHA, T0 + 2 * MIN, { open: 10000, volume: 1000 }));
-      const evs = v.poll(T0 + 2 * MIN);
+      const evs = poll(v, T0 + 2 * MIN);
       expect(evs.map((e) => [e.ts, e.payload])).toMatchObject([
         [T0 + 100, { kind: 'ack' }],
         [T0 + MIN, { kind: 'partial_fill', cumQty: '100' }],
@@ -346,7 +358,7 @@ describe('SimVenue', () => {
       v.onBar(bar(ALPHA, T0 + MIN, { open: 10000 }));
       v.cancel(T0 + MIN, { account: 'A1', instrument: ALPHA, clientOrderId: 'c1' });
       v.cancel(T0 + MIN, { account: 'A1', instrument: ALPHA, clientOrderId: 'ghost' });
-      expect(v.poll(T0 + MIN + 100).map((e) => e.payload)).toMatchObject([
+      expect(poll(v, T0 + MIN + 100).map((e) => e.payload)).toMatchObject([
         { kind: 'ack' },
         { kind: 'fill' },
         { kind: 'cancel_reject', clientOrderId: 'c1', providerOrderId: 'P00000001', reason: 'order already filled', raw: { MsgType: '9', CxlRejResponseTo: '1' } },
@@ -361,33 +373,35 @@ describe('SimVenue', () => {
       v.onBar(bar(ALPHA, T0, { open: 10000 }));
       v.submit(T0, order({ clientOrderId: 'o1', quantity: 300, type: 'limit', limitPrice: 10000, timeInForce: 'GTC' }));
       v.onBar(bar(ALPHA, T0 + MIN, { open: 10000, volume: 1000 }));
-      expect(kinds(v.poll(T0 + MIN))).toEqual(['ack', 'partial_fill']);
+      expect(kinds(poll(v, T0 + MIN))).toEqual(['ack', 'partial_fill']);
 
       v.replace(T0 + MIN, { account: 'A1', instrument: ALPHA, origClientOrderId: 'o1', clientOrderId: 'o2', quantity: 400, limitPrice: 9900 });
       v.replace(T0 + MIN, { account: 'A1', instrument: ALPHA, origClientOrderId: 'o2', clientOrderId: 'o3', quantity: 150, limitPrice: 9900 });
       v.replace(T0 + MIN, { account: 'A1', instrument: ALPHA, origClientOrderId: 'o3', clientOrderId: 'o4', quantity: 100, limitPrice: 9900 });
-      expect(v.poll(T0 + MIN + 100).map((e) => e.payload)).toEqual([
+      const common = { MsgType: '8', ExecType: '5', OrdStatus: '1', OrderID: 'P00000001', Account: 'A1', Symbol: 'FIX-ALPHA', Side: '1', CumQty: '100', AvgPx: '100.00' };
+      expect(poll(v, T0 + MIN + 100).map((e) => e.payload)).toEqual([
         {
-          kind: 'replaced', clientOrderId: 'o2', providerOrderId: 'P00000001', cumQty: '100', leavesQty: '300', reason: null, origClientOrderId: 'o1',
-          raw: { MsgType: '8', ExecType: '5', OrdStatus: '1', ClOrdID: 'o2', OrderID: 'P00000001', CumQty: '100', LeavesQty: '300', OrigClOrdID: 'o1' },
+          kind: 'replaced', clientOrderId: 'o2', providerOrderId: 'P00000001', execId: 'E00000003', cumQty: '100', leavesQty: '300', reason: null, origClientOrderId: 'o1',
+          raw: { ...common, ClOrdID: 'o2', ExecID: 'E00000003', OrderQty: '400', LeavesQty: '300', OrigClOrdID: 'o1' },
         },
         {
-          kind: 'replaced', clientOrderId: 'o3', providerOrderId: 'P00000001', cumQty: '100', leavesQty: '50', reason: null, origClientOrderId: 'o2',
-          raw: { MsgType: '8', ExecType: '5', OrdStatus: '1', ClOrdID: 'o3', OrderID: 'P00000001', CumQty: '100', LeavesQty: '50', OrigClOrdID: 'o2' },
+          kind: 'replaced', clientOrderId: 'o3', providerOrderId: 'P00000001', execId: 'E00000004', cumQty: '100', leavesQty: '50', reason: null, origClientOrderId: 'o2',
+          raw: { ...common, ClOrdID: 'o3', ExecID: 'E00000004', OrderQty: '150', LeavesQty: '50', OrigClOrdID: 'o2' },
         },
         {
-          kind: 'cancel_reject', clientOrderId: 'o4', providerOrderId: 'P00000001', reason: 'new quantity 100 not above filled quantity 100',
-          raw: { MsgType: '9', ClOrdID: 'o4', OrigClOrdID: 'o3', OrderID: 'P00000001', OrdStatus: '1', CxlRejResponseTo: '2', Text: 'new quantity 100 not above filled quantity 100' },
+          kind: 'cancel_reject', clientOrderId: 'o4', providerOrderId: 'P00000001', execId: 'E00000005', reason: 'new quantity 100 not above filled quantity 100', origClientOrderId: 'o3',
+          raw: { MsgType: '9', ClOrdID: 'o4', OrigClOrdID: 'o3', OrderID: 'P00000001', OrdStatus: '1', CxlRejResponseTo: '2', ExecID: 'E00000005', Account: 'A1', Symbol: 'FIX-ALPHA',
+            Side: '1', CxlRejReason: '0', Text: 'new quantity 100 not above filled quantity 100' },
         },
       ]);
       // The new price applies; the order completes with its new total.
       v.onBar(bar(ALPHA, T0 + 2 * MIN, { open: 9950, low: 9890, high: 9960, volume: 1000 }));
-      expect(v.poll(T0 + 2 * MIN).map((e) => e.payload)).toMatchObject([
+      expect(poll(v, T0 + 2 * MIN).map((e) => e.payload)).toMatchObject([
         { kind: 'fill', clientOrderId: 'o3', lastQty: '50', lastPrice: '99.00', cumQty: '150', leavesQty: '0' },
       ]);
       // Found by the current and by the original clOrdID.
       expect(v.queryOrder(T0 + 2 * MIN, 'A1', 'o1')).toMatchObject({ clientOrderId: 'o3', status: 'filled', quantity: 150, cumQty: 150 });
-      expect(v.queryOrder(T0 + 2 * MIN, 'A1', 'o4')).toBe('not_found');
+      expect(v.queryOrder(T0 + 2 * MIN, 'A1', 'o4')).toBeNull();
     });
 
     it('given replaces above the maximum, on an unknown order and to a used clOrdID, then each is a cancel_reject', () => {
@@ -398,7 +412,7 @@ describe('SimVenue', () => {
       v.replace(T0, { account: 'A1', instrument: ALPHA, origClientOrderId: 'o1', clientOrderId: 'o2', quantity: 501, limitPrice: 9000 });
       v.replace(T0, { account: 'A1', instrument: ALPHA, origClientOrderId: 'zz', clientOrderId: 'o3', quantity: 20, limitPrice: 9000 });
       v.replace(T0, { account: 'A1', instrument: ALPHA, origClientOrderId: 'o1', clientOrderId: 'x1', quantity: 20, limitPrice: 9000 });
-      expect(v.poll(T0 + 100).map((e) => e.payload)).toMatchObject([
+      expect(poll(v, T0 + 100).map((e) => e.payload)).toMatchObject([
         { kind: 'ack' },
         { kind: 'ack' },
         { kind: 'cancel_reject', reason: 'quantity 501 above venue maximum 500' },
@@ -418,7 +432,7 @@ describe('SimVenue', () => {
       v.onBar(bar(ALPHA, T0 + MIN, { open: 10000, close: 10100 }));
       v.submit(T0 + MIN, order({ clientOrderId: 's', side: 'sell', quantity: 10 }));
       v.onBar(bar(ALPHA, T0 + 2 * MIN, { open: 10000 }));
-      const fills = v.poll(T0 + 2 * MIN).filter((e) => e.payload.kind === 'fill').map((e) => e.payload);
+      const fills = poll(v, T0 + 2 * MIN).filter((e) => e.payload.kind === 'fill').map((e) => e.payload);
       // 37 * 100.05 = 3701.85; fee 3701.85 * 0.00005 = 0.1850925 -> 0.185093
       // 10 * 99.95 = 999.50;  fee 999.50 * 0.00005 = 0.049975
       expect(fills).toMatchObject([
@@ -433,7 +447,7 @@ describe('SimVenue', () => {
       ]);
       expect(v.positions(T0 + 2 * MIN, 'A2')).toEqual([]);
       expect(v.openOrders(T0 + 2 * MIN, 'A1')).toEqual([
-        { account: 'A1', instrument: 'FIX-BRAVO', clientOrderId: 'flat', providerOrderId: 'P00000002', side: 'buy', status: 'new', quantity: 10, cumQty: 0, leavesQty: 10 },
+        { account: 'A1', instrument: 'FIX-BRAVO', clientOrderId: 'flat', providerOrderId: 'P00000002', side: 'buy', status: 'new', quantity: 10, cumQty: 0, leavesQty: 10, avgPrice: 0 },
       ]);
       expect(v.lastPrice('FIX-ALPHA')).toBe(10000);
       expect(v.lastPrice('FIX-CHARLIE')).toBeUndefined();
@@ -443,7 +457,7 @@ describe('SimVenue', () => {
   describe('queries', () => {
     it('given nothing was ever sent, then queryOrder is not_found and positions are empty', () => {
       const v = new SimVenue(config());
-      expect(v.queryOrder(T0, 'A1', 'nope')).toBe('not_found');
+      expect(v.queryOrder(T0, 'A1', 'nope')).toBeNull();
       expect(v.positions(T0, 'A1')).toEqual([]);
       expect(v.openOrders(T0, 'A1')).toEqual([]);
       expect(() => v.cash('NOPE')).toThrow(/unknown account/);
@@ -468,12 +482,12 @@ describe('SimVenue', () => {
           const open = 10000 + ((k * 37) % 50) - 25;
           v.onBar(bar(ALPHA, ts, { open, high: open + 20, low: open - 20, close: open + 3, volume: 100 + ((k * 13) % 200) }));
           v.onBar(bar(BRAVO, ts, { open: 25000 + (k % 7) * 5, volume: 50 }));
-          if (pollEveryBar) out.push(...v.poll(ts));
+          if (pollEveryBar) out.push(...poll(v, ts));
           if (k % 5 === 1) v.submit(ts, order({ clientOrderId: `m${k}`, side: k % 2 ? 'buy' : 'sell', quantity: 40 + k }));
           if (k % 7 === 2) v.submit(ts, order({ clientOrderId: `l${k}`, instrument: BRAVO, type: 'limit', limitPrice: 25010, quantity: 30, timeInForce: 'GTC' }));
           if (k % 11 === 3) v.cancel(ts, { account: 'A1', instrument: BRAVO, clientOrderId: `l${k - 1}` });
         }
-        out.push(...v.poll(T0 + 61 * MIN));
+        out.push(...poll(v, T0 + 61 * MIN));
         return out;
       };
       const a = run(true);
@@ -555,10 +569,10 @@ describe('SimVenue', () => {
                 quantity: c.qty * ins.lot * 10, limitPrice: o.type === 'limit' ? priceBase[o.ins]! + c.px * ins.tick : null,
               });
             } else {
-              events.push(...v.poll(ts));
+              events.push(...poll(v, ts));
             }
           }
-          events.push(...v.poll(ts + 1_000_000));
+          events.push(...poll(v, ts + 1_000_000));
           for (const e of events) seen.set(e.payload.kind, (seen.get(e.payload.kind) ?? 0) + 1);
 
           // Per provider order: quantity (latest total), cumQty, terminal.

@@ -10,19 +10,20 @@ import { loadConfigFile, parseConfig, type RunConfig } from '../config/load.js';
 import type { ConfigInput } from '../config/schema.js';
 import { ReckonError } from '../domain/errors.js';
 import { decimalsOf, formatFixed, parseFixed } from '../domain/fixed-point.js';
-import { Engine } from '../engine/engine.js';
-import { simVenueFor } from '../engine/replay.js';
+import { Engine } from './engine.js';
+import { simGatewayFor } from './replay.js';
+import { EventTimeLoop } from './event-loop.js';
 import { MemoryJournal } from '../journal/memory.js';
 import { readBars } from '../marketdata/csv-reader.js';
 import type { JournalRecord } from '../records/records.js';
 import { PnlBook, type PnlView } from '../report/pnl.js';
 import { lastPriceText } from '../report/run-folds.js';
-import type { Strategy as StrategyDefinition } from './api.js';
-import { InProcessStrategy } from './adapter.js';
-import { mergeParams } from './definition.js';
-import { LatePorts } from './ports.js';
-import { closeStrategies, loadStrategies, targetLimits } from './registry.js';
-import type { Strategy } from './strategy.js';
+import type { Strategy as StrategyDefinition } from '../strategy/api.js';
+import { InProcessStrategy } from '../strategy/adapter.js';
+import { mergeParams } from '../strategy/definition.js';
+import { LatePorts } from '../strategy/ports.js';
+import { closeStrategies, loadStrategies, targetLimits } from '../strategy/registry.js';
+import type { Strategy } from '../strategy/strategy.js';
 
 export interface RunStrategyOptions {
   /** A run config file: its instruments, account, risk limits and venue (the module path is the only strategy). */
@@ -106,12 +107,13 @@ export async function runStrategyOnCsv(module: string | StrategyDefinition, csvP
     strategies = [new InProcessStrategy(module, { id, kind: 'module', account: entry.account, limits: targetLimits(sc, cfg), params }, ports)];
   }
   const journal = new MemoryJournal();
-  const engine = new Engine({ config: cfg, journal, provider: simVenueFor(cfg), strategies });
+  const engine = new Engine({ config: cfg, journal, strategies });
+  const loop = new EventTimeLoop(engine, simGatewayFor(cfg));
   ports.bind(engine.ports);
   try {
-    engine.start({ runId: 'strategy-test', dataName: csvPath, dataBytes: 0, mode: 'replay', version: 'test' });
-    const read = await readBars({ path: csvPath, instruments: cfg.instrumentById, badRows: 'fail', onBar: (bar) => engine.onBar(bar) });
-    engine.finish({ dataSha256: read.sha256, lastLine: read.lastLine });
+    loop.input({ kind: 'start', run: { runId: 'strategy-test', dataName: csvPath, dataBytes: 0, mode: 'replay', version: 'test' } });
+    const read = await readBars({ path: csvPath, instruments: cfg.instrumentById, badRows: 'fail', onBar: (bar) => loop.bar(bar) });
+    loop.finish(read.sha256, read.lastLine);
   } finally {
     await closeStrategies(strategies);
   }
